@@ -1,0 +1,58 @@
+# Own Words. `make run` and `make test` do every step of the set-up themselves; the other targets
+# are those steps, the same ones CI runs (.ci/run calls `make test`).
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export RASA_TELEMETRY_ENABLED := false
+# Rasa and TensorFlow print a great deal at start-up; errors still show.
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: run test setup install env db model validate pytest test-stories lock clean
+
+run: setup ## start the action server and the Rasa server; Ctrl-C stops both
+	honcho start -f Procfile -e .env
+
+test: setup validate pytest test-stories ## the whole test suite
+
+setup: install env db model
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	@python310=$$(scripts/find-python310) && \
+	  { [ -x $(PY) ] || "$$python310" -m venv $(VENV); }
+	$(PY) -m pip install -qq --upgrade "pip<25"
+	$(PY) -m pip install -qq -r requirements.txt
+	touch $@
+
+env: install ## create .env from .env.example with a fresh data key (once)
+	$(PY) -m bot env
+
+db: env ## create or upgrade the database (Alembic migrations)
+	$(PY) -m bot migrate
+
+model: install ## train the model if the config, domain or data changed
+	$(PY) -m bot train
+
+validate: install ## check the training data and the domain
+	$(PY) -m bot validate
+	$(PY) -m pytest -q tests/test_domain_lint.py
+
+pytest: setup ## unit, action and HTTP integration tests
+	$(PY) -m pytest -q
+
+test-stories: model ## the conversation test stories against the trained model
+	$(PY) -m rasa test core --stories tests/stories --model "$$($(PY) -m bot model-path)" \
+	  --fail-on-prediction-errors --out var/test-results/core
+
+lock: ## re-pin requirements.txt from requirements.in in a clean venv
+	rm -rf var/lock-venv && "$$(scripts/find-python310)" -m venv var/lock-venv
+	var/lock-venv/bin/pip install -qq -r requirements.in
+	{ echo "# Generated from requirements.in by \`make lock\` (pip freeze of a clean Python 3.10 venv). Do not edit by hand."; \
+	  var/lock-venv/bin/pip freeze | grep -v '^pkg_resources'; } > requirements.txt
+	rm -rf var/lock-venv
+
+clean: ## remove the environment, models and caches (keeps .env and var/ data)
+	rm -rf $(VENV) models .rasa var/test-results

@@ -1,0 +1,188 @@
+"""The tablet channel: Rasa's REST channel, made safe for a child's words.
+
+Address: POST http://127.0.0.1:5005/webhooks/tablet/webhook (see bot/incoming.py for the body).
+It differs from Rasa's REST channel in four ways:
+- only a session created with `python -m bot session new` may talk; any other sender is refused
+  before Rasa sees the message, so nothing of it is stored anywhere;
+- typed words are never read as a Rasa command: Rasa would take a typed "/restart" as the restart
+  intent, so typed text goes through the NLU pipeline without its `/intent` shortcut, and only a
+  button's `payload` can carry an intent;
+- every message in and out is written to the session's transcript;
+- a retried message (same `message_id`) is handled once: the stored replies are sent again.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
+from rasa.shared.core.trackers import DialogueStateTracker
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.incoming import BadRequest, Incoming, parse_incoming
+from bot.store.repository import BotMessage, Store
+
+logger = logging.getLogger(__name__)
+
+# Typed words count as a control (stop, help, skip) only when they are a short, clear phrase:
+# a longer sentence such as "I want it to stop when they shout" is the child's answer, and the
+# always-visible buttons are the sure way to stop, get help or skip.
+TYPED_CONTROL_INTENTS = {"stop", "help", "skip"}
+TYPED_CONTROL_MAX_WORDS = 4
+TYPED_CONTROL_MIN_CONFIDENCE = 0.8
+ANSWER_INTENT = "inform"
+
+
+class TabletInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "tablet"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "TabletInput":
+        return cls()
+
+    def __init__(self) -> None:
+        self._store: Optional[Store] = None
+        self._locks: "weakref.WeakValueDictionary[str, asyncio.Lock]" = weakref.WeakValueDictionary()
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        webhook = Blueprint("tablet_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            agent = request.app.ctx.agent
+            if agent is None or not agent.is_ready():
+                return _error(503, "not_ready", "the assistant is still starting; try again shortly")
+            try:
+                incoming = parse_incoming(_json_body(request), agent.domain.intents)
+            except BadRequest as error:
+                return _error(400, error.code, error.message)
+            return await self._handle(agent, incoming, on_new_message)
+
+        return webhook
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.from_settings()
+        return self._store
+
+    async def _handle(self, agent, incoming: Incoming, on_new_message) -> HTTPResponse:
+        session = await asyncio.to_thread(self.store.get_session, incoming.sender)
+        if session is None:
+            return _error(403, "unknown_session", "no session has this id", _say(agent, "utter_session_unknown"))
+        if not session.is_open:
+            return _error(409, "session_ended", "this session has ended", _say(agent, "utter_session_ended"))
+
+        lock = self._locks.setdefault(incoming.sender, asyncio.Lock())
+        async with lock:  # one message of a session at a time, so a retry waits for the first try
+            is_new = await asyncio.to_thread(
+                self.store.record_child_turn,
+                incoming.sender,
+                incoming.message_id,
+                input=incoming.input,
+                text=incoming.text if incoming.is_typed else None,
+                payload=None if incoming.is_typed else incoming.text,
+            )
+            if not is_new:
+                replies = await asyncio.to_thread(
+                    self.store.child_turn_replies, incoming.sender, incoming.message_id
+                )
+                if replies is not None:
+                    return response.json(_as_rest_messages(incoming.sender, replies))
+                # the first try never finished: handle it now (answers are keyed on the message id)
+
+            collector = CollectingOutputChannel()
+            message = UserMessage(
+                incoming.text,
+                collector,
+                incoming.sender,
+                parse_data=_parse_typed(agent, incoming) if incoming.is_typed else None,
+                input_channel=self.name(),
+                message_id=incoming.message_id,
+                metadata={"input": incoming.input},
+            )
+            try:
+                await on_new_message(message)
+            except Exception as error:  # noqa: BLE001 - any failure: the client may retry
+                logger.error("tablet message not handled: %s", type(error).__name__)
+                return _error(503, "not_handled", "the assistant could not answer; send the same message again")
+
+            replies = [BotMessage(m.get("text"), m.get("buttons")) for m in collector.messages]
+            await asyncio.to_thread(
+                self.store.record_bot_replies, incoming.sender, incoming.message_id, replies
+            )
+            return response.json(_as_rest_messages(incoming.sender, replies))
+
+
+def _json_body(request: Request) -> Any:
+    try:
+        return request.json
+    except Exception:  # noqa: BLE001 - sanic raises its own error types for bad JSON
+        return None
+
+
+def _parse_typed(agent, incoming: Incoming) -> Dict[Text, Any]:
+    """Run the NLU pipeline on typed words without its final `/intent` shortcut."""
+    processor = agent.processor
+    metadata = processor.model_metadata
+    before_shortcut = metadata.predict_schema.nodes[metadata.nlu_target].needs["messages"]
+    tracker = DialogueStateTracker.from_events(incoming.sender, [])
+    results = processor.graph_runner.run(
+        inputs={
+            PLACEHOLDER_MESSAGE: [UserMessage(incoming.text, sender_id=incoming.sender)],
+            PLACEHOLDER_TRACKER: tracker,
+        },
+        targets=[before_shortcut],
+    )
+    parse_data: Dict[Text, Any] = {"text": incoming.text, "intent": {"name": None, "confidence": 0.0}, "entities": []}
+    parse_data.update(results[before_shortcut][0].as_dict(only_output_properties=True))
+    parse_data["text"] = incoming.text
+    intent = parse_data["intent"]
+    if intent.get("name") in TYPED_CONTROL_INTENTS and not _is_clear_control(incoming.text, intent):
+        parse_data["intent"] = {"name": ANSWER_INTENT, "confidence": 1.0}
+    return parse_data
+
+
+def _is_clear_control(text: str, intent: Dict[Text, Any]) -> bool:
+    return (
+        len(text.split()) <= TYPED_CONTROL_MAX_WORDS
+        and intent.get("confidence", 0.0) >= TYPED_CONTROL_MIN_CONFIDENCE
+    )
+
+
+def _say(agent, response_name: str) -> List[Dict[str, Any]]:
+    """A response's default wording from domain.yml, for messages sent without a conversation."""
+    variations = agent.domain.responses.get(response_name, [])
+    default = next((v for v in variations if not v.get("condition")), None)
+    return [{"text": default["text"]}] if default else []
+
+
+def _as_rest_messages(sender: str, replies: List[BotMessage]) -> List[Dict[str, Any]]:
+    messages = []
+    for reply in replies:
+        message: Dict[str, Any] = {"recipient_id": sender}
+        if reply.text is not None:
+            message["text"] = reply.text
+        if reply.buttons:
+            message["buttons"] = reply.buttons
+        messages.append(message)
+    return messages
+
+
+def _error(status: int, code: str, message: str, bot_messages: Optional[list] = None) -> HTTPResponse:
+    return response.json(
+        {"error": code, "message": message, "messages": bot_messages or []}, status=status
+    )

@@ -1,0 +1,188 @@
+"""`python -m bot ...`: the practitioner's and administrator's command line."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+from bot.config import PROJECT_ROOT, SettingsError, load_settings
+
+
+class CommandError(Exception):
+    """A clear message for the person at the keyboard; exit status 2."""
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args) or 0
+    except (CommandError, SettingsError, ValueError, LookupError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Own Words")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def command(name: str, handler, help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    command("env", _env, "create .env from .env.example with a fresh data key (once)")
+    keys = command("keys", lambda a: None, "data keys")
+    key_commands = keys.add_subparsers(required=True, metavar="KEYS_COMMAND")
+    key_commands.add_parser("new", help="print a new data key").set_defaults(handler=_keys_new)
+    command("migrate", _migrate, "create or upgrade the database")
+    command("validate", _validate, "check the training data and domain (rasa data validate --fail-on-warnings)")
+    command("train", _train, "train the model if the config, domain or data changed")
+    command("model-path", _model_path, "print the path of the model for the current files")
+    command("wait-ready", _wait_ready, "wait for both servers, then say where to send messages")
+
+    session = command("session", lambda a: None, "direct-work sessions")
+    session_commands = session.add_subparsers(required=True, metavar="SESSION_COMMAND")
+    new = session_commands.add_parser("new", help="start a session; prints its id (the Rasa sender id)")
+    new.set_defaults(handler=_session_new)
+    new.add_argument("--case", required=True, help="case reference (created if new)")
+    new.add_argument("--child-name", required=True, help="the name the child chose to be called")
+    new.add_argument("--age", required=True, type=int, help="the child's age, 4 to 17")
+    new.add_argument("--language", required=True, help="language of the prompts, e.g. en")
+    new.add_argument("--practitioner", required=True, help="the practitioner's name")
+    new.add_argument("--present", help="who else is present")
+    new.add_argument("--place", help="where the session takes place")
+    new.add_argument("--plan", help="activities in order, comma-separated (default: activities.yml)")
+
+    export = command("export", _export, "write the summary of a session")
+    export.add_argument("session_id")
+    export.add_argument("--format", choices=["json", "md"], default="md")
+    export.add_argument("--output", "-o", help="file to write (default: standard output)")
+
+    transcript = command("transcript", _transcript, "print a session's full transcript")
+    transcript.add_argument("session_id")
+    transcript.add_argument("--format", choices=["json", "text"], default="text")
+    return parser
+
+
+def _write(text: str, output: Optional[str] = None) -> None:
+    data = text.encode("utf-8", "surrogatepass")
+    if output:
+        Path(output).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+def _store():
+    from bot.store.repository import Store
+
+    return Store.from_settings()
+
+
+def _env(_args) -> None:
+    from bot.envfile import ensure_env_file
+
+    print(ensure_env_file(PROJECT_ROOT))
+
+
+def _keys_new(_args) -> None:
+    from bot.store.crypto import new_key
+
+    print(new_key())
+
+
+def _migrate(_args) -> None:
+    from bot.store.db import migrate
+
+    migrate(load_settings().database_url)
+    print("Database is up to date.")
+
+
+def _validate(_args) -> int:
+    from bot.validate_data import validate
+
+    if validate(PROJECT_ROOT):
+        print("The training data and domain are valid.")
+        return 0
+    print("Validation found problems: see the warnings above.", file=sys.stderr)
+    return 1
+
+
+def _train(_args) -> None:
+    from bot.model import ensure_trained
+
+    ensure_trained()
+
+
+def _model_path(_args) -> None:
+    from bot.model import model_path
+
+    print(model_path())
+
+
+def _wait_ready(_args) -> int:
+    from bot.ready import announce_and_wait
+
+    return announce_and_wait(load_settings())
+
+
+def _session_new(args) -> None:
+    from bot.prompt_pack import PromptPack
+    from bot.sessions import start_session
+
+    plan = [key.strip() for key in args.plan.split(",")] if args.plan else None
+    store = _store()
+    session = start_session(
+        store,
+        PromptPack.load(),
+        case_reference=args.case,
+        child_name=args.child_name,
+        age=args.age,
+        language=args.language,
+        practitioner=args.practitioner,
+        present=args.present,
+        place=args.place,
+        plan=plan,
+    )
+    print(session.id)
+
+
+def _export(args) -> None:
+    from bot.prompt_pack import PromptPack
+    from bot.report.render import render
+    from bot.report.summary import build_summary
+
+    settings = load_settings()
+    summary = build_summary(_store(), PromptPack.load(), args.session_id, settings.report_time_zone)
+    _write(render(summary, args.format), args.output)
+
+
+def _transcript(args) -> None:
+    store = _store()
+    if store.get_session(args.session_id) is None:
+        raise CommandError(f"no session has the id {args.session_id!r}")
+    turns = store.transcript(args.session_id)
+    if args.format == "json":
+        rows = [
+            {
+                "order": t.seq,
+                "speaker": t.speaker,
+                "input": t.input,
+                "text": t.text,
+                "payload": t.payload,
+                "buttons": t.buttons,
+                "at": t.at.isoformat(),
+            }
+            for t in turns
+        ]
+        _write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    lines = []
+    for t in turns:
+        said = t.text if t.text is not None else f"[tapped {t.payload}]"
+        buttons = " ".join(f"[{b.get('title')}]" for b in (t.buttons or []))
+        lines.append(f"{t.at:%H:%M:%S} {t.speaker:>5}: {said}{'  ' + buttons if buttons else ''}")
+    _write("\n".join(lines) + "\n")

@@ -1,0 +1,61 @@
+"""Settings, read once from the environment and the project's .env file (see .env.example)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    data_key: str
+    rasa_port: int
+    action_port: int
+    report_time_zone: str
+
+    @property
+    def webhook_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}/webhooks/tablet/webhook"
+
+
+def _port(name: str, default: int) -> int:
+    raw = os.environ.get(name, str(default))
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a port number, not {raw!r}") from None
+
+
+def _absolute_sqlite(url: str) -> str:
+    # A relative SQLite path means "relative to the project", whatever directory a process runs in.
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and url != prefix + ":memory:":
+        return prefix + str(PROJECT_ROOT / url[len(prefix):])
+    return url
+
+
+def load_settings() -> Settings:
+    """Settings from the environment; values already in the environment win over .env."""
+    load_dotenv(PROJECT_ROOT / ".env", override=False)
+    key = os.environ.get("OWN_WORDS_DATA_KEY", "").strip()
+    if not key:
+        raise SettingsError(
+            "OWN_WORDS_DATA_KEY is not set. Run `make env` to create .env with a fresh key, "
+            "or set it in the environment."
+        )
+    return Settings(
+        database_url=_absolute_sqlite(os.environ.get("DATABASE_URL", "sqlite:///var/own_words.db")),
+        data_key=key,
+        rasa_port=_port("RASA_PORT", 5005),
+        action_port=_port("ACTION_PORT", 5055),
+        report_time_zone=os.environ.get("REPORT_TIME_ZONE", "Europe/London"),
+    )

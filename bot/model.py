@@ -1,0 +1,56 @@
+"""The trained Rasa model, cached by the fingerprint of what it is trained from.
+
+`models/<fingerprint>.tar.gz` is trained once; a later run with the same config, domain and data
+(and the same Rasa) finds it and starts at once. Rasa's own cache (.rasa/) makes a retrain after
+a small change quick.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import List
+
+from bot.config import PROJECT_ROOT
+from bot.prompt_pack import content_hash
+
+KEEP_MODELS = 3
+
+
+def training_files(root: Path) -> List[Path]:
+    return [root / "config.yml", root / "domain.yml", *sorted((root / "data").rglob("*.yml"))]
+
+
+def fingerprint(root: Path = PROJECT_ROOT) -> str:
+    from importlib.metadata import version
+
+    return content_hash(root, training_files(root), extra="rasa " + version("rasa"))[:20]
+
+
+def model_path(root: Path = PROJECT_ROOT) -> Path:
+    return root / "models" / f"{fingerprint(root)}.tar.gz"
+
+
+def ensure_trained(root: Path = PROJECT_ROOT) -> Path:
+    """Train the model unless one for exactly these files exists. Returns its path."""
+    path = model_path(root)
+    if path.exists():
+        print(f"Model up to date: {path.relative_to(root)}")
+        return path
+    print(f"Training the model (the config, domain or data changed): {path.relative_to(root)}")
+    command = [
+        sys.executable, "-m", "rasa", "train",
+        "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
+        "--out", "models", "--fixed-model-name", path.name[: -len(".tar.gz")],
+    ]
+    subprocess.run(command, cwd=root, check=True)
+    _prune(path)
+    return path
+
+
+def _prune(keep: Path) -> None:
+    """Keep the newest few models so switching back to earlier data stays fast."""
+    models = sorted(keep.parent.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in models[KEEP_MODELS:]:
+        if old != keep:
+            old.unlink()

@@ -1,0 +1,87 @@
+"""The prompt pack: the trainer-editable YAML that decides what a child is asked.
+
+It is activities.yml (titles, default order), domain.yml (the wording) and data/ (the flow). Its
+version is a hash of their content, stored with every session, so a court can see exactly which
+wording a child was shown.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterable, List
+
+import yaml
+
+from bot.config import PROJECT_ROOT
+
+
+class PromptPackError(ValueError):
+    """The prompt pack's YAML is missing something; the message names the file and the fix."""
+
+
+@dataclass(frozen=True)
+class Activity:
+    key: str
+    title: str
+    set_apart: bool = False
+
+    @property
+    def form(self) -> str:
+        return f"{self.key}_form"
+
+
+@dataclass(frozen=True)
+class PromptPack:
+    root: Path
+    activities: Dict[str, Activity]
+    default_plan: List[str]
+    languages: List[str]
+
+    @classmethod
+    def load(cls, root: Path = PROJECT_ROOT) -> "PromptPack":
+        catalogue = _read_yaml(root / "activities.yml")
+        domain = _read_yaml(root / "domain.yml")
+        activities = {
+            key: Activity(key, str(spec["title"]), bool(spec.get("set_apart", False)))
+            for key, spec in (catalogue.get("activities") or {}).items()
+        }
+        plan = list(catalogue.get("default_plan") or [])
+        unknown = [key for key in plan if key not in activities]
+        if unknown:
+            raise PromptPackError(f"activities.yml: default_plan names unknown activities {unknown}")
+        languages = list(domain.get("slots", {}).get("language", {}).get("values", []))
+        return cls(root, activities, plan, languages)
+
+    def title(self, activity_key: str) -> str:
+        activity = self.activities.get(activity_key)
+        return activity.title if activity else activity_key
+
+    def activity_of_form(self, form_name: str) -> str:
+        return form_name[: -len("_form")] if form_name.endswith("_form") else form_name
+
+    def version(self) -> str:
+        return content_hash(self.root, prompt_files(self.root))[:16]
+
+
+def prompt_files(root: Path) -> List[Path]:
+    """What a child is shown and how the conversation runs: the prompt pack's files."""
+    return [root / "activities.yml", root / "domain.yml", *sorted((root / "data").rglob("*.yml"))]
+
+
+def content_hash(root: Path, files: Iterable[Path], extra: str = "") -> str:
+    digest = hashlib.sha256(extra.encode("utf-8"))
+    for path in files:
+        digest.update(str(path.relative_to(root)).encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle) or {}
+    except FileNotFoundError:
+        raise PromptPackError(f"{path.name} is missing") from None
+    except yaml.YAMLError as error:
+        raise PromptPackError(f"{path.name} is not valid YAML: {error}") from None

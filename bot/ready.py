@@ -1,0 +1,48 @@
+"""Waits until the action server and the Rasa server answer, then says where to send messages.
+
+Run as the `ready` process of the Procfile: it stays up (honcho stops everything when any process
+ends) and only prints."""
+from __future__ import annotations
+
+import signal
+import time
+
+import requests
+
+from bot.config import Settings
+
+
+def wait_until_ready(settings: Settings, timeout: float = 600.0) -> bool:
+    checks = [
+        f"http://127.0.0.1:{settings.action_port}/health",
+        f"http://127.0.0.1:{settings.rasa_port}/webhooks/tablet/",
+    ]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if all(_answers(url) for url in checks):
+            return True
+        time.sleep(1)
+    return False
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def announce_and_wait(settings: Settings) -> int:
+    if not wait_until_ready(settings):
+        print("Own Words did not start: see the actions and rasa lines above.", flush=True)
+        return 1
+    print(
+        "\nOwn Words is ready.\n"
+        f"  Tablet channel: POST {settings.webhook_url}\n"
+        '  Start a session: python -m bot session new --case CASE-REF --child-name NAME --age N '
+        "--language en --practitioner NAME\n"
+        "  Press Ctrl-C to stop.\n",
+        flush=True,
+    )
+    signal.pause()
+    return 0

@@ -1,0 +1,69 @@
+"""Starting a direct-work session: the checks on what the practitioner entered, and the age band."""
+from __future__ import annotations
+
+import re
+from typing import Optional, Sequence
+
+from bot.prompt_pack import PromptPack
+from bot.store.repository import SessionInfo, Store
+
+# (youngest, oldest, the age_band slot value that chooses the wording)
+AGE_BANDS = ((4, 7, "age_4_7"), (8, 11, "age_8_11"), (12, 17, "age_12_17"))
+AGE_BAND_LABELS = {"age_4_7": "4-7", "age_8_11": "8-11", "age_12_17": "12-17"}
+_CASE_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,63}$")
+
+
+class SessionInputError(ValueError):
+    """Something the practitioner entered cannot start a session; the message says what."""
+
+
+def age_band_for(age: int) -> str:
+    for youngest, oldest, band in AGE_BANDS:
+        if youngest <= age <= oldest:
+            return band
+    raise SessionInputError(f"age must be from 4 to 17 (Own Words is for children of 4 to 17), not {age}")
+
+
+def start_session(
+    store: Store,
+    pack: PromptPack,
+    *,
+    case_reference: str,
+    child_name: str,
+    age: int,
+    language: str,
+    practitioner: str,
+    present: Optional[str] = None,
+    place: Optional[str] = None,
+    plan: Optional[Sequence[str]] = None,
+) -> SessionInfo:
+    if not _CASE_REFERENCE.match(case_reference or ""):
+        raise SessionInputError(
+            "the case reference must be 1-64 letters, digits, '/', '.', '_' or '-', starting with a letter or digit"
+        )
+    if not child_name or not child_name.strip():
+        raise SessionInputError("the child's chosen name is empty")
+    if not practitioner or not practitioner.strip():
+        raise SessionInputError("the practitioner's name is empty")
+    if language not in pack.languages:
+        raise SessionInputError(
+            f"language {language!r} has no prompts yet; choose one of: {', '.join(pack.languages)}"
+        )
+    plan = list(plan) if plan is not None else pack.default_plan
+    unknown = [key for key in plan if key not in pack.activities]
+    if unknown or not plan:
+        raise SessionInputError(
+            f"the plan must list activities from activities.yml ({', '.join(pack.activities)}); unknown: {unknown}"
+        )
+    return store.create_session(
+        case_reference=case_reference,
+        practitioner=practitioner,
+        child_name=child_name,
+        age=age,
+        age_band=age_band_for(age),
+        language=language,
+        plan=plan,
+        prompt_pack_version=pack.version(),
+        present=present,
+        place=place,
+    )

@@ -1,0 +1,105 @@
+"""Own Words' tables. Rasa keeps its own tracker store apart; these are the record of the session.
+
+Columns ending in `_encrypted` hold Fernet tokens of the child's words (see crypto.py); they are
+written and read only through repository.py.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(64), nullable=False, unique=True)
+    practitioner = Column(String(200), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False)
+
+    sessions = relationship("Session", back_populates="case")
+
+
+class Session(Base):
+    """One direct-work session with a child. Its id is the Rasa sender id."""
+
+    __tablename__ = "sessions"
+
+    id = Column(String(36), primary_key=True)
+    case_id = Column(Integer, ForeignKey("cases.id"), nullable=False, index=True)
+    child_name_encrypted = Column(Text, nullable=False)
+    age = Column(Integer, nullable=False)
+    age_band = Column(String(16), nullable=False)
+    language = Column(String(8), nullable=False)
+    practitioner = Column(String(200), nullable=False)
+    present = Column(Text)
+    place = Column(Text)
+    plan = Column(JSON, nullable=False)
+    prompt_pack_version = Column(String(64), nullable=False)
+    status = Column(String(16), nullable=False)  # new, active, completed, stopped
+    created_at = Column(DateTime(timezone=True), nullable=False)
+    started_at = Column(DateTime(timezone=True))
+    ended_at = Column(DateTime(timezone=True))
+
+    case = relationship("Case", back_populates="sessions")
+
+
+class Turn(Base):
+    """One message of the transcript, as the child typed or tapped it or as the bot showed it."""
+
+    __tablename__ = "turns"
+    __table_args__ = (
+        UniqueConstraint("session_id", "seq"),
+        UniqueConstraint("session_id", "message_id"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    session_id = Column(String(36), ForeignKey("sessions.id"), nullable=False, index=True)
+    seq = Column(Integer, nullable=False)
+    speaker = Column(String(8), nullable=False)  # child, bot
+    # the child's message id (unique per session); a bot turn has none
+    message_id = Column(String(64))
+    # for a bot turn, the child's message it answered
+    reply_to = Column(String(64), index=True)
+    # typed, button (child); text (bot)
+    input = Column(String(8), nullable=False)
+    text_encrypted = Column(Text)
+    payload = Column(String(200))  # the button payload a child tapped
+    buttons = Column(JSON)  # the buttons a bot message offered: [{"title", "payload"}]
+    at = Column(DateTime(timezone=True), nullable=False)
+    # set once every bot reply to this child message is recorded; a retry then replays them
+    replied_at = Column(DateTime(timezone=True))
+
+
+class Answer(Base):
+    """A child's reply to one prompt, linked to the prompt and activity it answered."""
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        UniqueConstraint("session_id", "seq"),
+        # a child's message answers one prompt at most, however often it is retried
+        UniqueConstraint("session_id", "message_id"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    session_id = Column(String(36), ForeignKey("sessions.id"), nullable=False, index=True)
+    seq = Column(Integer, nullable=False)
+    activity = Column(String(64), nullable=False)
+    prompt_key = Column(String(128), nullable=False)
+    prompt_text = Column(Text, nullable=False)
+    kind = Column(String(16), nullable=False)  # answer, skipped, dont_know
+    text_encrypted = Column(Text)  # None when the child tapped a button instead of typing
+    choice = Column(String(200))  # the payload of the button the child tapped, if they did
+    message_id = Column(String(64), nullable=False)
+    at = Column(DateTime(timezone=True), nullable=False)

@@ -1,0 +1,382 @@
+"""Reading and writing the session record. The only place the child's words are encrypted or decrypted.
+
+Every write that a retried request could repeat is idempotent: a child's message is keyed on its
+message id, an answer on (message id, prompt). Order numbers (`seq`) are given inside the write's
+transaction and retried if another process took the same number first.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable, List, Optional, Sequence, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from bot.config import Settings, load_settings
+from bot.store import models
+from bot.store.crypto import Cipher
+from bot.store.db import make_engine, make_sessionmaker
+
+T = TypeVar("T")
+_SEQ_RETRIES = 20
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _utc(moment: Optional[datetime]) -> Optional[datetime]:
+    # SQLite hands datetimes back without their zone; everything is stored in UTC.
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    id: str
+    case_reference: str
+    child_name: str
+    age: int
+    age_band: str
+    language: str
+    practitioner: str
+    present: Optional[str]
+    place: Optional[str]
+    plan: List[str]
+    prompt_pack_version: str
+    status: str
+    created_at: datetime
+    started_at: Optional[datetime]
+    ended_at: Optional[datetime]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in ("new", "active")
+
+
+@dataclass(frozen=True)
+class AnswerInfo:
+    id: int
+    seq: int
+    activity: str
+    prompt_key: str
+    prompt_text: str
+    kind: str
+    text: Optional[str]
+    choice: Optional[str]
+    message_id: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class TurnInfo:
+    seq: int
+    speaker: str
+    input: str
+    text: Optional[str]
+    payload: Optional[str]
+    buttons: Optional[list]
+    message_id: Optional[str]
+    reply_to: Optional[str]
+    at: datetime
+
+
+@dataclass(frozen=True)
+class BotMessage:
+    text: Optional[str]
+    buttons: Optional[list]
+
+
+class Store:
+    def __init__(self, database_url: str, data_key: str):
+        self.engine = make_engine(database_url)
+        self._sessions = make_sessionmaker(self.engine)
+        self._cipher = Cipher(data_key)
+
+    @classmethod
+    def from_settings(cls, settings: Optional[Settings] = None) -> "Store":
+        settings = settings or load_settings()
+        return cls(settings.database_url, settings.data_key)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # sessions ---------------------------------------------------------------------------------
+
+    def create_session(
+        self,
+        *,
+        case_reference: str,
+        practitioner: str,
+        child_name: str,
+        age: int,
+        age_band: str,
+        language: str,
+        plan: Sequence[str],
+        prompt_pack_version: str,
+        present: Optional[str] = None,
+        place: Optional[str] = None,
+    ) -> SessionInfo:
+        now = utcnow()
+        with self._sessions.begin() as db:
+            case = db.execute(
+                select(models.Case).where(models.Case.reference == case_reference)
+            ).scalar_one_or_none()
+            if case is None:
+                case = models.Case(reference=case_reference, practitioner=practitioner, created_at=now)
+                db.add(case)
+                db.flush()
+            row = models.Session(
+                id=str(uuid.uuid4()),
+                case_id=case.id,
+                child_name_encrypted=self._cipher.encrypt(child_name),
+                age=age,
+                age_band=age_band,
+                language=language,
+                practitioner=practitioner,
+                present=present,
+                place=place,
+                plan=list(plan),
+                prompt_pack_version=prompt_pack_version,
+                status="new",
+                created_at=now,
+            )
+            db.add(row)
+            db.flush()
+            return self._session_info(row, case.reference)
+
+    def get_session(self, session_id: str) -> Optional[SessionInfo]:
+        with self._sessions() as db:
+            row = db.get(models.Session, session_id)
+            if row is None:
+                return None
+            return self._session_info(row, row.case.reference)
+
+    def mark_started(self, session_id: str) -> None:
+        with self._sessions.begin() as db:
+            row = db.get(models.Session, session_id)
+            if row is not None and row.started_at is None:
+                row.started_at = utcnow()
+                row.status = "active"
+
+    def mark_ended(self, session_id: str, status: str) -> None:
+        with self._sessions.begin() as db:
+            row = db.get(models.Session, session_id)
+            if row is not None and row.ended_at is None:
+                row.ended_at = utcnow()
+                row.status = status
+
+    def _session_info(self, row: models.Session, case_reference: str) -> SessionInfo:
+        return SessionInfo(
+            id=row.id,
+            case_reference=case_reference,
+            child_name=self._cipher.decrypt(row.child_name_encrypted),
+            age=row.age,
+            age_band=row.age_band,
+            language=row.language,
+            practitioner=row.practitioner,
+            present=row.present,
+            place=row.place,
+            plan=list(row.plan),
+            prompt_pack_version=row.prompt_pack_version,
+            status=row.status,
+            created_at=_utc(row.created_at),
+            started_at=_utc(row.started_at),
+            ended_at=_utc(row.ended_at),
+        )
+
+    # transcript -------------------------------------------------------------------------------
+
+    def record_child_turn(
+        self,
+        session_id: str,
+        message_id: str,
+        *,
+        input: str,
+        text: Optional[str],
+        payload: Optional[str] = None,
+    ) -> bool:
+        """Store a message the child sent. False if that message id was stored already."""
+
+        def insert(db) -> None:
+            db.add(
+                models.Turn(
+                    session_id=session_id,
+                    seq=self._next_seq(db, models.Turn, session_id),
+                    speaker="child",
+                    message_id=message_id,
+                    input=input,
+                    text_encrypted=self._cipher.encrypt(text),
+                    payload=payload,
+                    at=utcnow(),
+                )
+            )
+
+        def exists(db) -> bool:
+            return self._child_turn(db, session_id, message_id) is not None
+
+        return self._insert_once(insert, exists)
+
+    def child_turn_replies(self, session_id: str, message_id: str) -> Optional[List[BotMessage]]:
+        """The bot's replies to a child's message, or None if they were never all recorded."""
+        with self._sessions() as db:
+            turn = self._child_turn(db, session_id, message_id)
+            if turn is None or turn.replied_at is None:
+                return None
+            rows = db.execute(
+                select(models.Turn)
+                .where(models.Turn.session_id == session_id, models.Turn.reply_to == message_id)
+                .order_by(models.Turn.seq)
+            ).scalars()
+            return [BotMessage(self._cipher.decrypt(r.text_encrypted), r.buttons) for r in rows]
+
+    def record_bot_replies(
+        self, session_id: str, reply_to: str, messages: Sequence[BotMessage]
+    ) -> None:
+        """Store what the bot showed in answer to a child's message, once, in order."""
+
+        def insert(db) -> None:
+            turn = self._child_turn(db, session_id, reply_to)
+            if turn.replied_at is not None:
+                return
+            for message in messages:
+                db.add(
+                    models.Turn(
+                        session_id=session_id,
+                        seq=self._next_seq(db, models.Turn, session_id),
+                        speaker="bot",
+                        reply_to=reply_to,
+                        input="text",
+                        text_encrypted=self._cipher.encrypt(message.text),
+                        buttons=message.buttons,
+                        at=utcnow(),
+                    )
+                )
+                db.flush()
+            turn.replied_at = utcnow()
+
+        self._insert_once(insert, lambda db: False)
+
+    def transcript(self, session_id: str) -> List[TurnInfo]:
+        with self._sessions() as db:
+            rows = db.execute(
+                select(models.Turn).where(models.Turn.session_id == session_id).order_by(models.Turn.seq)
+            ).scalars()
+            return [
+                TurnInfo(
+                    seq=r.seq,
+                    speaker=r.speaker,
+                    input=r.input,
+                    text=self._cipher.decrypt(r.text_encrypted),
+                    payload=r.payload,
+                    buttons=r.buttons,
+                    message_id=r.message_id,
+                    reply_to=r.reply_to,
+                    at=_utc(r.at),
+                )
+                for r in rows
+            ]
+
+    @staticmethod
+    def _child_turn(db, session_id: str, message_id: str) -> Optional[models.Turn]:
+        return db.execute(
+            select(models.Turn).where(
+                models.Turn.session_id == session_id, models.Turn.message_id == message_id
+            )
+        ).scalar_one_or_none()
+
+    # answers ----------------------------------------------------------------------------------
+
+    def record_answer(
+        self,
+        session_id: str,
+        *,
+        activity: str,
+        prompt_key: str,
+        prompt_text: str,
+        kind: str,
+        text: Optional[str],
+        message_id: str,
+        choice: Optional[str] = None,
+    ) -> AnswerInfo:
+        """Store a child's reply to a prompt, once per message.
+
+        A message already stored (a retry, or Rasa running the validation again) is not stored
+        twice: the first answer comes back, and the caller compares its prompt_key."""
+
+        def find(db) -> Optional[models.Answer]:
+            return db.execute(
+                select(models.Answer).where(
+                    models.Answer.session_id == session_id,
+                    models.Answer.message_id == message_id,
+                )
+            ).scalar_one_or_none()
+
+        def insert(db) -> None:
+            db.add(
+                models.Answer(
+                    session_id=session_id,
+                    seq=self._next_seq(db, models.Answer, session_id),
+                    activity=activity,
+                    prompt_key=prompt_key,
+                    prompt_text=prompt_text,
+                    kind=kind,
+                    text_encrypted=self._cipher.encrypt(text),
+                    choice=choice,
+                    message_id=message_id,
+                    at=utcnow(),
+                )
+            )
+
+        self._insert_once(insert, lambda db: find(db) is not None)
+        with self._sessions() as db:
+            return self._answer_info(find(db))
+
+    def answers(self, session_id: str) -> List[AnswerInfo]:
+        with self._sessions() as db:
+            rows = db.execute(
+                select(models.Answer)
+                .where(models.Answer.session_id == session_id)
+                .order_by(models.Answer.seq)
+            ).scalars()
+            return [self._answer_info(r) for r in rows]
+
+    def _answer_info(self, row: models.Answer) -> AnswerInfo:
+        return AnswerInfo(
+            id=row.id,
+            seq=row.seq,
+            activity=row.activity,
+            prompt_key=row.prompt_key,
+            prompt_text=row.prompt_text,
+            kind=row.kind,
+            text=self._cipher.decrypt(row.text_encrypted),
+            choice=row.choice,
+            message_id=row.message_id,
+            at=_utc(row.at),
+        )
+
+    # helpers ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _next_seq(db, model, session_id: str) -> int:
+        current = db.execute(
+            select(func.max(model.seq)).where(model.session_id == session_id)
+        ).scalar_one()
+        return (current or 0) + 1
+
+    def _insert_once(self, insert: Callable, exists: Callable) -> bool:
+        """Run `insert` in a transaction unless `exists`; retry when a concurrent writer took the
+        same order number. Returns True if this call wrote."""
+        for _ in range(_SEQ_RETRIES):
+            try:
+                with self._sessions.begin() as db:
+                    if exists(db):
+                        return False
+                    insert(db)
+                return True
+            except IntegrityError:
+                continue  # another writer won: look again (it may have stored this very row)
+        raise RuntimeError("could not store the record: the database stayed busy")
