@@ -19,6 +19,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
+from rasa.shared.core.constants import DEFAULT_INTENTS
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -29,9 +30,9 @@ from bot.store.repository import BotMessage, Store
 
 logger = logging.getLogger(__name__)
 
-# Typed words count as a control (stop, help, skip) only when they are a short, clear phrase:
-# a longer sentence such as "I want it to stop when they shout" is the child's answer, and the
-# always-visible buttons are the sure way to stop, get help or skip.
+# Typed words count as a control (stop, help, skip) only when they are a short, clear phrase that
+# does not start with "/": a longer sentence such as "I want it to stop when they shout" is the
+# child's answer, and the always-visible buttons are the sure way to stop, get help or skip.
 TYPED_CONTROL_INTENTS = {"stop", "help", "skip"}
 TYPED_CONTROL_MAX_WORDS = 4
 TYPED_CONTROL_MIN_CONFIDENCE = 0.8
@@ -66,7 +67,7 @@ class TabletInput(InputChannel):
             if agent is None or not agent.is_ready():
                 return _error(503, "not_ready", "the assistant is still starting; try again shortly")
             try:
-                incoming = parse_incoming(_json_body(request), agent.domain.intents)
+                incoming = parse_incoming(_json_body(request), _button_intents(agent))
             except BadRequest as error:
                 return _error(400, error.code, error.message)
             return await self._handle(agent, incoming, on_new_message)
@@ -80,29 +81,28 @@ class TabletInput(InputChannel):
         return self._store
 
     async def _handle(self, agent, incoming: Incoming, on_new_message) -> HTTPResponse:
-        session = await asyncio.to_thread(self.store.get_session, incoming.sender)
-        if session is None:
+        store, sender = self.store, incoming.sender
+        if await asyncio.to_thread(store.get_session, sender) is None:
             return _error(403, "unknown_session", "no session has this id", _say(agent, "utter_session_unknown"))
-        if not session.is_open:
-            return _error(409, "session_ended", "this session has ended", _say(agent, "utter_session_ended"))
 
-        lock = self._locks.setdefault(incoming.sender, asyncio.Lock())
+        lock = self._locks.setdefault(sender, asyncio.Lock())
         async with lock:  # one message of a session at a time, so a retry waits for the first try
-            is_new = await asyncio.to_thread(
-                self.store.record_child_turn,
-                incoming.sender,
+            replies = await asyncio.to_thread(store.child_turn_replies, sender, incoming.message_id)
+            if replies is not None:  # a retry of a message already answered: the same answer again
+                return response.json(_as_rest_messages(sender, replies))
+            session = await asyncio.to_thread(store.get_session, sender)
+            if not session.is_open:
+                return _error(409, "session_ended", "this session has ended", _say(agent, "utter_session_ended"))
+            # A message stored before whose first try never finished is handled now (its answer,
+            # if it got that far, is keyed on the message id and is not stored twice).
+            await asyncio.to_thread(
+                store.record_child_turn,
+                sender,
                 incoming.message_id,
                 input=incoming.input,
                 text=incoming.text if incoming.is_typed else None,
                 payload=None if incoming.is_typed else incoming.text,
             )
-            if not is_new:
-                replies = await asyncio.to_thread(
-                    self.store.child_turn_replies, incoming.sender, incoming.message_id
-                )
-                if replies is not None:
-                    return response.json(_as_rest_messages(incoming.sender, replies))
-                # the first try never finished: handle it now (answers are keyed on the message id)
 
             collector = CollectingOutputChannel()
             message = UserMessage(
@@ -121,10 +121,14 @@ class TabletInput(InputChannel):
                 return _error(503, "not_handled", "the assistant could not answer; send the same message again")
 
             replies = [BotMessage(m.get("text"), m.get("buttons")) for m in collector.messages]
-            await asyncio.to_thread(
-                self.store.record_bot_replies, incoming.sender, incoming.message_id, replies
-            )
-            return response.json(_as_rest_messages(incoming.sender, replies))
+            await asyncio.to_thread(store.record_bot_replies, sender, incoming.message_id, replies)
+            return response.json(_as_rest_messages(sender, replies))
+
+
+def _button_intents(agent) -> List[str]:
+    """The domain's own intents. Rasa adds its defaults (restart, session_start, back, ...) to
+    every domain; a button must never carry those."""
+    return [intent for intent in agent.domain.intents if intent not in DEFAULT_INTENTS]
 
 
 def _json_body(request: Request) -> Any:
@@ -157,8 +161,10 @@ def _parse_typed(agent, incoming: Incoming) -> Dict[Text, Any]:
 
 
 def _is_clear_control(text: str, intent: Dict[Text, Any]) -> bool:
+    # Typed text that starts with "/" looks like a command but is the child's words.
     return (
-        len(text.split()) <= TYPED_CONTROL_MAX_WORDS
+        not text.lstrip().startswith("/")
+        and len(text.split()) <= TYPED_CONTROL_MAX_WORDS
         and intent.get("confidence", 0.0) >= TYPED_CONTROL_MIN_CONFIDENCE
     )
 

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
@@ -37,6 +35,9 @@ def make_sessionmaker(engine: Engine) -> sessionmaker:
 
 def migrate(url: str) -> None:
     """Bring the database at `url` to the newest schema (creating it if need be)."""
+    from alembic import command  # here, so the servers that only read and write never load it
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url)

@@ -1,0 +1,58 @@
+"""Shared fixtures: a real, migrated SQLite database in a temporary folder with its own key."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.prompt_pack import PromptPack
+from bot.store.crypto import new_key
+from bot.store.db import migrate
+from bot.store.repository import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def load_fixture(name: str):
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    url = f"sqlite:///{tmp_path / 'own_words.db'}"
+    migrate(url)
+    return url
+
+
+@pytest.fixture
+def data_key() -> str:
+    return new_key()
+
+
+@pytest.fixture
+def store(database_url, data_key) -> Store:
+    store = Store(database_url, data_key)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def pack() -> PromptPack:
+    return PromptPack.load(ROOT)
+
+
+@pytest.fixture
+def session(store, pack):
+    from bot.sessions import start_session
+
+    return start_session(
+        store, pack, case_reference="CASE-1", child_name="Sam", age=9, language="en", practitioner="Alex"
+    )
+
+
+@pytest.fixture(scope="session")
+def awkward_answers() -> list:
+    """Answers that break naive code: kept in a JSON file so their exact characters are plain."""
+    return load_fixture("awkward_answers.json")

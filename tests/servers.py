@@ -1,0 +1,165 @@
+"""Starting the real servers for a test, the way `make run` does (honcho and the Procfile), on free
+ports, with a database, tracker store and key of the test's own; and talking to them over HTTP."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import requests
+import yaml
+
+from bot.model import ensure_trained
+from bot.store.crypto import new_key
+from bot.store.db import migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+START_TIMEOUT = 240
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def port_is_open(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@dataclass
+class Servers:
+    home: Path
+    settings: Dict[str, str]
+    process: subprocess.Popen
+    log_path: Path
+
+    @property
+    def webhook(self) -> str:
+        return f"http://127.0.0.1:{self.settings['RASA_PORT']}/webhooks/tablet/webhook"
+
+    @property
+    def ports(self) -> List[int]:
+        return [int(self.settings["RASA_PORT"]), int(self.settings["ACTION_PORT"])]
+
+    def env(self) -> Dict[str, str]:
+        return {**os.environ, **self.settings, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}"}
+
+    def cli(self, *args: str) -> str:
+        """Run `python -m bot ARGS` against the test's database; its standard output, as text."""
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", *args], cwd=ROOT, env=self.env(), capture_output=True, check=False
+        )
+        if done.returncode != 0:
+            raise AssertionError(f"python -m bot {' '.join(args)} failed: {done.stderr.decode()}")
+        return done.stdout.decode("utf-8", "surrogatepass")
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self, timeout: float = 60) -> Optional[int]:
+        """Ctrl-C, as a person at the terminal would press it."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+                return None
+        return self.process.returncode
+
+
+def start_servers(home: Path) -> Servers:
+    ensure_trained(ROOT)  # a no-op when `make test` has trained already
+    settings = {
+        "OWN_WORDS_DATA_KEY": new_key(),
+        "DATABASE_URL": f"sqlite:///{home / 'own_words.db'}",
+        "TRACKER_DB": str(home / "rasa_tracker.db"),
+        "RASA_PORT": str(free_port()),
+        "ACTION_PORT": str(free_port()),
+        "SANIC_HOST": "127.0.0.1",
+        "REPORT_TIME_ZONE": "Europe/London",
+        "LOG_LEVEL": "INFO",
+        "LOG_LEVEL_LIBRARIES": "ERROR",
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
+    migrate(settings["DATABASE_URL"])
+    env_file = home / "test.env"
+    env_file.write_text("".join(f"{k}={v}\n" for k, v in settings.items()), encoding="utf-8")
+    log_path = home / "servers.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "honcho"), "start", "-f", "Procfile", "-e", str(env_file)],
+            cwd=ROOT,
+            env={**os.environ, **settings, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    servers = Servers(home, settings, process, log_path)
+    _wait_until_ready(servers)
+    return servers
+
+
+def _wait_until_ready(servers: Servers) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if servers.process.poll() is not None:
+            raise RuntimeError(f"the servers exited while starting:\n{servers.log()[-5000:]}")
+        if "Own Words is ready" in servers.log():
+            return
+        time.sleep(1)
+    servers.stop()
+    raise RuntimeError(f"the servers did not start in {START_TIMEOUT} s:\n{servers.log()[-5000:]}")
+
+
+@dataclass
+class Chat:
+    """One child's conversation over the tablet channel, remembering every exchange."""
+
+    servers: Servers
+    sender: str
+    exchanges: List[tuple] = field(default_factory=list)  # (request body, status, response body)
+
+    def post(self, **body) -> requests.Response:
+        body = {"sender": self.sender, **body}
+        reply = requests.post(self.servers.webhook, json=body, timeout=120)
+        self.exchanges.append((body, reply.status_code, reply.json()))
+        return reply
+
+    def say(self, text: str, **extra) -> List[dict]:
+        reply = self.post(message=text, **extra)
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+    def tap(self, payload: str, **extra) -> List[dict]:
+        reply = self.post(payload=payload, **extra)
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+
+class Wording:
+    """The bot's words as domain.yml has them, so tests follow a trainer's edits."""
+
+    def __init__(self, practitioner: str):
+        domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+        self.responses = domain["responses"]
+        self.practitioner = practitioner
+
+    def text(self, response: str, band: str, rephrase: bool = False) -> str:
+        for variation in self.responses[response]:
+            condition = {c["name"]: c["value"] for c in variation.get("condition") or []}
+            if condition.get("age_band") == band and condition.get("rephrase", rephrase) == rephrase:
+                return variation["text"].replace("{practitioner_name}", self.practitioner)
+        raise KeyError(f"{response} has no wording for {band}")

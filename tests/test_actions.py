@@ -1,0 +1,110 @@
+"""The custom actions, run as the action server runs them, on JSON trackers and a real database."""
+from __future__ import annotations
+
+import asyncio
+import copy
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import store as action_store
+from actions.capture import VALIDATIONS
+from actions.flow import ActionNextActivity, ActionStopSession
+from actions.session import ActionSessionStart
+from tests.conftest import ROOT, load_fixture
+
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def actions_use(monkeypatch, database_url, data_key, store):
+    """The action server's Store, made from settings that point at the test database."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("OWN_WORDS_DATA_KEY", data_key)
+    action_store.get_store.cache_clear()
+    yield store
+    action_store.get_store().close()
+    action_store.get_store.cache_clear()
+
+
+def tracker_for(session_id: str, fixture: str = "tracker_three_houses_good.json") -> Tracker:
+    state = copy.deepcopy(load_fixture(fixture))
+    state["sender_id"] = session_id
+    return Tracker.from_dict(state)
+
+
+def run(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
+    return dispatcher, events
+
+
+def validation(form):
+    return next(v() for v in VALIDATIONS if v().name() == f"validate_{form}")
+
+
+def test_a_validation_action_exists_for_every_activity_form():
+    names = {v().name() for v in VALIDATIONS}
+    assert names == {f"validate_{form}" for form in DOMAIN["forms"]}
+
+
+def test_an_answer_is_stored_verbatim_with_its_prompt(actions_use, session):
+    tracker = tracker_for(session.id)
+    _, events = run(validation("three_houses_form"), tracker)
+    [answer] = actions_use.answers(session.id)
+    assert answer.text == " my dog, Biscuit 🐶\nand my nan's garden "
+    assert answer.prompt_text == "First, the house of good things. Tell me about the things that are going well for you."
+    assert (answer.activity, answer.prompt_key, answer.kind, answer.message_id) == (
+        "three_houses", "three_houses_good", "answer", "f00dfeed01"
+    )
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots == {"three_houses_good": f"answer:{answer.id}", "rephrase": False}
+
+
+def test_running_the_validation_twice_stores_once(actions_use, session):
+    run(validation("three_houses_form"), tracker_for(session.id))
+    run(validation("three_houses_form"), tracker_for(session.id))
+    assert len(actions_use.answers(session.id)) == 1
+
+
+def test_help_reasks_more_simply(actions_use, session):
+    state = load_fixture("tracker_three_houses_good.json")
+    state["sender_id"] = session.id
+    state["latest_message"].update(text="/help", intent={"name": "help", "confidence": 1.0}, metadata={"input": "button"})
+    state["events"][-1]["value"] = "/help"
+    _, events = run(validation("three_houses_form"), Tracker.from_dict(state))
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots == {"three_houses_good": None, "rephrase": True}
+    assert actions_use.answers(session.id) == []
+
+
+def test_session_start_sets_the_age_band_and_language_from_the_record(actions_use, session):
+    dispatcher, events = run(ActionSessionStart(), tracker_for(session.id))
+    assert events[0]["event"] == "session_started"
+    assert (events[-1]["event"], events[-1]["name"]) == ("action", "action_listen")
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots == {"age_band": "age_8_11", "language": "en", "practitioner_name": "Alex", "rephrase": False}
+    assert dispatcher.messages == []
+    assert actions_use.get_session(session.id).status == "active"
+
+
+def test_session_start_for_an_unknown_sender_sets_nothing(actions_use):
+    dispatcher, events = run(ActionSessionStart(), tracker_for("no-such-session"))
+    assert [e["event"] for e in events] == ["session_started", "action"]
+    assert [m["response"] for m in dispatcher.messages] == ["utter_session_unknown"]
+
+
+def test_next_activity_follows_the_sessions_plan(actions_use, session):
+    state = load_fixture("tracker_three_houses_good.json")
+    state["sender_id"] = session.id
+    state["slots"]["activity"] = "warm_up"
+    _, events = run(ActionNextActivity(), Tracker.from_dict(state))
+    assert {e["name"]: e["value"] for e in events} == {"activity": "three_houses", "rephrase": False}
+
+
+def test_stop_ends_the_session_and_the_form(actions_use, session):
+    _, events = run(ActionStopSession(), tracker_for(session.id))
+    assert {"event": "active_loop", "name": None, "timestamp": None} in events
+    assert actions_use.get_session(session.id).status == "stopped"

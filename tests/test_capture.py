@@ -1,0 +1,68 @@
+"""What a reply means for its question, and which prompt it answered."""
+from __future__ import annotations
+
+from bot.capture import Reply, prompt_shown, record_reply
+
+
+def reply(intent="inform", input="typed", text="football", message_id="m1"):
+    return Reply(message_id=message_id, intent=intent, input=input, text=text)
+
+
+def record(store, session, the_reply, prompt_key="warm_up_likes"):
+    return record_reply(
+        store, session.id, activity="warm_up", prompt_key=prompt_key,
+        prompt_text="Tell me about something you like doing.", reply=the_reply,
+    )
+
+
+def test_typed_words_are_the_answer_verbatim(store, session):
+    outcome = record(store, session, reply(text="  football\nand tennis  "))
+    [answer] = store.answers(session.id)
+    assert outcome.slot_value == f"answer:{answer.id}" and outcome.rephrase is False
+    assert (answer.kind, answer.text, answer.choice) == ("answer", "  football\nand tennis  ", None)
+    assert answer.prompt_text == "Tell me about something you like doing."
+
+
+def test_skip_and_dont_know_buttons_are_recorded_as_such(store, session):
+    record(store, session, reply(intent="skip", input="button", text="/skip", message_id="m1"), "q1")
+    record(store, session, reply(intent="dont_know", input="button", text="/dont_know", message_id="m2"), "q2")
+    answers = store.answers(session.id)
+    assert [(a.kind, a.text, a.choice) for a in answers] == [
+        ("skipped", None, "/skip"),
+        ("dont_know", None, "/dont_know"),
+    ]
+
+
+def test_typed_dont_know_keeps_the_words(store, session):
+    record(store, session, reply(intent="dont_know", text="dunno really"))
+    [answer] = store.answers(session.id)
+    assert (answer.kind, answer.text) == ("dont_know", "dunno really")
+
+
+def test_help_asks_again_more_simply_and_stores_no_answer(store, session):
+    outcome = record(store, session, reply(intent="help", input="button", text="/help"))
+    assert outcome.slot_value is None and outcome.rephrase is True
+    assert store.answers(session.id) == []
+
+
+def test_only_spaces_asks_again(store, session):
+    outcome = record(store, session, reply(text=" \n\t "))
+    assert outcome.slot_value is None and outcome.rephrase is False
+    assert store.answers(session.id) == []
+
+
+def test_a_message_already_stored_for_an_earlier_question_is_not_stored_again(store, session):
+    record(store, session, reply(message_id="same"), prompt_key="three_houses_good")
+    outcome = record(store, session, reply(message_id="same"), prompt_key="three_houses_worries")
+    assert outcome.slot_value is None
+    assert [a.prompt_key for a in store.answers(session.id)] == ["three_houses_good"]
+
+
+def test_the_prompt_is_the_last_time_the_question_was_asked():
+    events = [
+        {"event": "bot", "text": "Tell me about good things.", "metadata": {"utter_action": "utter_ask_three_houses_good"}},
+        {"event": "user", "text": "/help"},
+        {"event": "bot", "text": "What things are good for you?", "metadata": {"utter_action": "utter_ask_three_houses_good"}},
+        {"event": "user", "text": "my dog"},
+    ]
+    assert prompt_shown(events, "three_houses_form", "three_houses_good") == "What things are good for you?"

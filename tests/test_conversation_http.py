@@ -1,0 +1,236 @@
+"""Whole sessions through the real Rasa server and action server over HTTP, for each age band.
+
+Each child's words must come back from the exported summary exactly, once, under the prompt that
+produced them, and the transcript must hold every message in order. Nothing of the child's words
+may reach the servers' logs."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+
+import pytest
+import yaml
+
+from tests.servers import ROOT, Chat, Wording, port_is_open, start_servers
+
+pytestmark = pytest.mark.servers
+
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+PLAN = yaml.safe_load((ROOT / "activities.yml").read_text(encoding="utf-8"))["default_plan"]
+QUESTIONS = [(key, slot) for key in PLAN for slot in DOMAIN["forms"][f"{key}_form"]["required_slots"]]
+PRACTITIONER = "Alex Morgan"
+WORDING = Wording(PRACTITIONER)
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    servers = start_servers(tmp_path_factory.mktemp("servers"))
+    yield servers
+    servers.stop()
+
+
+def new_session(servers, age: int, **extra) -> Chat:
+    args = ["session", "new", "--case", "FAM-2026-0042", "--child-name", "Zoë", "--age", str(age),
+            "--language", "en", "--practitioner", PRACTITIONER]
+    for name, value in extra.items():
+        args += [f"--{name}", value]
+    return Chat(servers, servers.cli(*args).strip())
+
+
+def texts(messages):
+    return [m.get("text") for m in messages]
+
+
+class Walk:
+    """Walks a session through the default plan, saying what the bot must answer at each step and
+    what the summary must then hold."""
+
+    def __init__(self, chat: Chat, band: str):
+        self.chat, self.band = chat, band
+        self.position = 0
+        self.rephrased = False
+        self.expected_answers = []
+
+    def ask(self, position: int, rephrase: bool = False) -> str:
+        return WORDING.text(f"utter_ask_{QUESTIONS[position][1]}", self.band, rephrase)
+
+    def after_answer(self):
+        """What the bot says once the current question is answered."""
+        following = self.position + 1
+        if following == len(QUESTIONS):
+            return [WORDING.text("utter_closing", self.band)]
+        return self._activity_intro(following) + [self.ask(following)]
+
+    def _activity_intro(self, position):
+        activity = QUESTIONS[position][0]
+        first_of_activity = position == 0 or QUESTIONS[position - 1][0] != activity
+        intro = f"utter_intro_{activity}"
+        return [WORDING.text(intro, self.band)] if first_of_activity and intro in DOMAIN["responses"] else []
+
+    def start(self):
+        expected = [WORDING.text(n, self.band) for n in ("utter_introduction", "utter_who_reads", "utter_ground_rules")]
+        assert texts(self.chat.tap("/start")) == expected + self._activity_intro(0) + [self.ask(0)]
+
+    def _answered(self, kind, text, choice, replies):
+        activity, slot = QUESTIONS[self.position]
+        self.expected_answers.append((activity, slot, self.ask(self.position, self.rephrased), text, kind, choice))
+        assert texts(replies) == self.after_answer()
+        self.position += 1
+        self.rephrased = False
+
+    def type(self, text, **extra):
+        self._answered("answer", text, None, self.chat.say(text, **extra))
+
+    def tap(self, payload):
+        kind = {"/skip": "skipped", "/dont_know": "dont_know"}[payload]
+        self._answered(kind, None, payload, self.chat.tap(payload))
+
+    def help(self):
+        assert texts(self.chat.tap("/help")) == [self.ask(self.position, rephrase=True)]
+        self.rephrased = True
+
+    def stop_then_carry_on(self):
+        [question] = self.chat.tap("/stop")
+        assert question["text"] == WORDING.text("utter_ask_stop", self.band)
+        assert [b["payload"] for b in question["buttons"]] == ["/affirm", "/deny"]
+        assert texts(self.chat.tap("/deny")) == [self.ask(self.position, self.rephrased)]
+
+    def retry(self, text):
+        """The tablet sends the same message twice (a lost reply): handled and stored once."""
+        message_id = uuid.uuid4().hex
+        first = self.chat.say(text, message_id=message_id)
+        assert self.chat.say(text, message_id=message_id) == first
+        self.expected_answers.append(
+            (*QUESTIONS[self.position], self.ask(self.position, self.rephrased), text, "answer", None)
+        )
+        assert texts(first) == self.after_answer()
+        self.position += 1
+        self.rephrased = False
+
+    def empty(self):
+        reply = self.chat.post(message="")
+        assert reply.status_code == 400 and reply.json()["error"] == "empty_message"
+
+
+def summary_answers(servers, session_id):
+    document = json.loads(servers.cli("export", session_id, "--format", "json"))
+    return document, [
+        (a["activity"], a["prompt_key"], a["prompt"], a["text"], a["kind"], a["choice"]) for a in document["answers"]
+    ]
+
+
+def check_transcript(servers, chat: Chat):
+    """The transcript holds every accepted message and every reply, in order, nothing twice."""
+    expected, seen = [], set()
+    for body, status, reply in chat.exchanges:
+        if status != 200 or (body.get("message_id") and body["message_id"] in seen):
+            continue
+        seen.add(body.get("message_id"))
+        if "message" in body:
+            expected.append(("child", body["message"], None))
+        else:
+            expected.append(("child", None, body["payload"]))
+        expected += [("bot", m.get("text"), None) for m in reply]
+    transcript = json.loads(servers.cli("transcript", chat.sender, "--format", "json"))
+    assert [(t["speaker"], t["text"], t["payload"]) for t in transcript] == expected
+    assert [t["order"] for t in transcript] == list(range(1, len(expected) + 1))
+
+
+def test_a_young_child_answers_skips_asks_for_help_and_a_retry_is_stored_once(servers, awkward_answers):
+    chat = new_session(servers, 5, present="Alex Morgan only", place="Family centre, room 2")
+    walk = Walk(chat, "age_4_7")
+    walk.start()
+    walk.empty()
+    walk.type(awkward_answers[0])  # emoji
+    walk.tap("/skip")
+    walk.help()
+    walk.type(awkward_answers[1])  # accents, after the question was put more simply
+    walk.tap("/dont_know")
+    walk.retry(awkward_answers[2])  # Welsh letters, sent twice
+    walk.type(awkward_answers[3])  # right-to-left
+    document, answers = summary_answers(servers, chat.sender)
+    assert answers == walk.expected_answers
+    assert document["session"]["age_band"] == "4-7" and document["session"]["status"] == "completed"
+    assert document["session"]["place"] == "Family centre, room 2"
+    check_transcript(servers, chat)
+
+
+def test_a_child_of_nine_types_awkward_text_and_carries_on_after_asking_to_stop(servers, awkward_answers):
+    chat = new_session(servers, 9)
+    walk = Walk(chat, "age_8_11")
+    walk.start()
+    walk.type(awkward_answers[9])  # "/restart" typed is an answer, and the session goes on
+    walk.type(awkward_answers[4])
+    walk.stop_then_carry_on()
+    walk.type(awkward_answers[5])  # leading and trailing spaces
+    walk.type(awkward_answers[6])  # several lines
+    walk.type(awkward_answers[7])  # HTML and script tags
+    walk.type(awkward_answers[8])  # SQL
+    _, answers = summary_answers(servers, chat.sender)
+    assert answers == walk.expected_answers
+    check_transcript(servers, chat)
+
+
+def test_a_teenager_writes_at_length(servers, awkward_answers):
+    chat = new_session(servers, 15)
+    walk = Walk(chat, "age_12_17")
+    walk.start()
+    walk.type(awkward_answers[10])  # tabs, backslash, quotes
+    walk.type(awkward_answers[11])  # 5,000 characters
+    walk.type("I worry about moving school")
+    walk.help()
+    walk.type("To see both of them 💛")
+    walk.type("That I'm old enough to decide")
+    walk.type("Stay with mum in the week\nand dad at weekends")
+    document, answers = summary_answers(servers, chat.sender)
+    assert answers == walk.expected_answers
+    assert len(answers[1][3]) == 5000
+    markdown = servers.cli("export", chat.sender, "--format", "md")
+    assert "> Stay with mum in the week\n> and dad at weekends\n" in markdown
+    check_transcript(servers, chat)
+
+
+def test_stopping_keeps_what_was_said_and_ends_the_session(servers):
+    chat = new_session(servers, 10)
+    walk = Walk(chat, "age_8_11")
+    walk.start()
+    walk.type("Drawing dragons")
+    [question] = chat.tap("/stop")
+    assert question["text"] == WORDING.text("utter_ask_stop", "age_8_11")
+    assert texts(chat.tap("/affirm")) == [WORDING.text("utter_stopped", "age_8_11")]
+    refused = chat.post(message="one more thing")
+    assert refused.status_code == 409 and refused.json()["error"] == "session_ended"
+    document, answers = summary_answers(servers, chat.sender)
+    assert answers == walk.expected_answers
+    assert document["session"]["status"] == "stopped" and document["session"]["ended_at"]
+
+
+def test_an_unknown_sender_is_refused_and_nothing_is_stored(servers):
+    stranger = Chat(servers, "not-a-session")
+    reply = stranger.post(message="hello, is anyone there?")
+    assert reply.status_code == 403 and reply.json()["error"] == "unknown_session"
+    assert reply.json()["messages"][0]["text"] == DOMAIN["responses"]["utter_session_unknown"][0]["text"]
+    with sqlite3.connect(servers.settings["TRACKER_DB"]) as tracker_store:
+        stored = tracker_store.execute("SELECT count(*) FROM events WHERE sender_id = ?", ("not-a-session",))
+        assert stored.fetchone()[0] == 0
+
+
+def test_bad_requests_get_clear_errors(servers):
+    chat = new_session(servers, 12)
+    assert chat.post(payload="/restart").json()["error"] == "bad_payload"
+    assert chat.post(text="wrong field").json()["error"] == "bad_request"
+
+
+def test_no_childs_words_in_the_logs(servers, awkward_answers):
+    log = servers.log()
+    assert "Own Words is ready" in log  # the log is the servers' real output
+    for text in awkward_answers + ["I worry about moving school", "Drawing dragons", "hello, is anyone there?"]:
+        if text.strip():
+            assert text.strip() not in log
+
+
+def test_ctrl_c_stops_both_servers(servers):
+    assert all(port_is_open(port) for port in servers.ports)
+    assert servers.stop() is not None, "the servers did not stop within a minute of Ctrl-C"
+    assert not any(port_is_open(port) for port in servers.ports)

@@ -1,0 +1,59 @@
+"""Starting a session: age bands and clear errors for what cannot start one."""
+from __future__ import annotations
+
+import pytest
+
+from bot.flow import next_activity
+from bot.sessions import SessionInputError, age_band_for, start_session
+
+
+@pytest.mark.parametrize(
+    "age, band", [(4, "age_4_7"), (7, "age_4_7"), (8, "age_8_11"), (11, "age_8_11"), (12, "age_12_17"), (17, "age_12_17")]
+)
+def test_age_bands(age, band):
+    assert age_band_for(age) == band
+
+
+@pytest.mark.parametrize("age", [3, 18, -1, 0])
+def test_ages_outside_4_to_17_are_refused(age):
+    with pytest.raises(SessionInputError, match="from 4 to 17"):
+        age_band_for(age)
+
+
+def test_a_session_records_what_the_practitioner_entered(store, pack):
+    session = start_session(
+        store, pack, case_reference="FAM-2026/001", child_name="Zoë", age=15, language="en",
+        practitioner="Alex Jones", present="Alex only", place="School library",
+    )
+    again = store.get_session(session.id)
+    assert (again.case_reference, again.child_name, again.age, again.age_band) == ("FAM-2026/001", "Zoë", 15, "age_12_17")
+    assert (again.present, again.place, again.status) == ("Alex only", "School library", "new")
+    assert again.plan == pack.default_plan
+    assert again.prompt_pack_version == pack.version()
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"case_reference": ""}, "case reference"),
+        ({"case_reference": "has space"}, "case reference"),
+        ({"child_name": "  "}, "chosen name"),
+        ({"practitioner": ""}, "practitioner"),
+        ({"language": "fr"}, "no prompts yet"),
+        ({"plan": ["warm_up", "juggling"]}, "unknown"),
+        ({"age": 2}, "from 4 to 17"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_error_and_nothing_stored(store, pack, changes, message):
+    fields = dict(case_reference="C-1", child_name="Sam", age=9, language="en", practitioner="Alex")
+    fields.update(changes)
+    with pytest.raises(SessionInputError, match=message):
+        start_session(store, pack, **fields)
+
+
+def test_next_activity_follows_the_plan_then_closes():
+    plan = ["warm_up", "three_houses"]
+    assert next_activity(plan, None) == "warm_up"
+    assert next_activity(plan, "warm_up") == "three_houses"
+    assert next_activity(plan, "three_houses") == "closing"
+    assert next_activity([], None) == "closing"

@@ -1,0 +1,105 @@
+"""The store keeps the child's words exactly, encrypted, once, in order."""
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+
+from bot.store.crypto import Cipher, DataKeyError, new_key
+from bot.store.repository import BotMessage, Store
+
+
+def raw_database_bytes(database_url: str) -> bytes:
+    path = database_url[len("sqlite:///"):]
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(FULL)")
+    return open(path, "rb").read()
+
+
+def test_answers_come_back_exactly_as_given(store, session, awkward_answers):
+    for number, text in enumerate(awkward_answers):
+        store.record_answer(
+            session.id, activity="warm_up", prompt_key=f"q{number}", prompt_text="Tell me.",
+            kind="answer", text=text, message_id=f"m{number}",
+        )
+    stored = [a.text for a in store.answers(session.id)]
+    assert stored == awkward_answers
+    assert [a.seq for a in store.answers(session.id)] == list(range(1, len(awkward_answers) + 1))
+
+
+def test_the_childs_words_are_not_in_the_database_file_in_the_clear(store, session, database_url):
+    secret = "my secret answer about the blue bicycle"
+    store.record_answer(
+        session.id, activity="warm_up", prompt_key="q", prompt_text="Tell me.",
+        kind="answer", text=secret, message_id="m1",
+    )
+    store.record_child_turn(session.id, "m2", input="typed", text=secret + " again")
+    raw = raw_database_bytes(database_url)
+    assert b"blue bicycle" not in raw
+    assert b"Sam" not in raw  # the child's chosen name is encrypted too
+    assert store.answers(session.id)[0].text == secret
+
+
+def test_a_repeated_message_is_stored_once(store, session):
+    first = store.record_answer(
+        session.id, activity="warm_up", prompt_key="q1", prompt_text="Tell me.",
+        kind="answer", text="football", message_id="same",
+    )
+    again = store.record_answer(
+        session.id, activity="three_houses", prompt_key="q2", prompt_text="Other.",
+        kind="answer", text="football", message_id="same",
+    )
+    assert again.id == first.id and again.prompt_key == "q1"
+    assert len(store.answers(session.id)) == 1
+
+
+def test_child_turns_are_idempotent_and_replies_replayed(store, session):
+    assert store.record_child_turn(session.id, "m1", input="typed", text="hello ") is True
+    assert store.child_turn_replies(session.id, "m1") is None  # not answered yet
+    assert store.record_child_turn(session.id, "m1", input="typed", text="hello ") is False
+    replies = [BotMessage("Hi!", None), BotMessage("Stop?", [{"title": "Yes", "payload": "/affirm"}])]
+    store.record_bot_replies(session.id, "m1", replies)
+    store.record_bot_replies(session.id, "m1", replies)  # a second call changes nothing
+    assert store.child_turn_replies(session.id, "m1") == replies
+    transcript = store.transcript(session.id)
+    assert [(t.speaker, t.text) for t in transcript] == [("child", "hello "), ("bot", "Hi!"), ("bot", "Stop?")]
+
+
+def test_concurrent_writers_each_get_their_own_place(database_url, data_key, session, store):
+    # Two Store objects (as in the Rasa process and the action server) writing at once.
+    other = Store(database_url, data_key)
+    errors = []
+
+    def write(writer, prefix):
+        try:
+            for number in range(15):
+                writer.record_child_turn(session.id, f"{prefix}{number}", input="typed", text=prefix)
+        except Exception as error:  # pragma: no cover - shown in the assertion
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(s, p)) for s, p in ((store, "a"), (other, "b"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sorted(t.seq for t in store.transcript(session.id)) == list(range(1, 31))
+    other.close()
+
+
+def test_a_wrong_key_is_a_clear_error(database_url, store, session):
+    wrong = Store(database_url, new_key())
+    with pytest.raises(DataKeyError, match="not the one they were written with"):
+        wrong.get_session(session.id)
+    wrong.close()
+
+
+def test_a_malformed_key_is_a_clear_error():
+    with pytest.raises(DataKeyError, match="not a valid key"):
+        Cipher("not-a-key")
+
+
+def test_a_lone_surrogate_survives():
+    cipher = Cipher(new_key())
+    assert cipher.decrypt(cipher.encrypt("half an emoji \ud83d")) == "half an emoji \ud83d"

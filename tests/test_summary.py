@@ -1,0 +1,63 @@
+"""The summary for the court report: every answer exactly, under its activity and prompt."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.report.render import render, wording
+from bot.report.summary import SessionNotFound, build_summary
+
+
+@pytest.fixture
+def answered(store, session, awkward_answers):
+    store.mark_started(session.id)
+    rows = [
+        ("warm_up", "warm_up_likes", "Tell me about something you like doing.", "answer", awkward_answers[0], None),
+        ("three_houses", "three_houses_good", "Tell me about good things.", "skipped", None, "/skip"),
+        ("three_houses", "three_houses_worries", "Tell me about worries.", "dont_know", "dunno", None),
+        ("three_houses", "three_houses_dreams", "Tell me about dreams.", "answer", awkward_answers[6], None),
+        ("judge_message", "judge_message_know", "What do you want the judge to know?", "answer", awkward_answers[7], None),
+    ]
+    for number, (activity, key, prompt, kind, text, choice) in enumerate(rows):
+        store.record_answer(
+            session.id, activity=activity, prompt_key=key, prompt_text=prompt, kind=kind,
+            text=text, choice=choice, message_id=f"m{number}",
+        )
+    store.mark_ended(session.id, "completed")
+    return session
+
+
+def test_json_carries_the_session_activities_and_every_answer(store, pack, answered, awkward_answers):
+    document = json.loads(render(build_summary(store, pack, answered.id, "Europe/London"), "json"))
+    assert document["session"]["child_name"] == "Sam"
+    assert document["session"]["age_band"] == "8-11"
+    assert document["session"]["duration_seconds"] is not None
+    assert [a["key"] for a in document["activities"]] == ["warm_up", "three_houses", "judge_message"]
+    assert document["activities"][2]["set_apart"] is True
+    assert [(a["activity"], a["prompt_key"], a["kind"], a["text"]) for a in document["answers"]] == [
+        ("warm_up", "warm_up_likes", "answer", awkward_answers[0]),
+        ("three_houses", "three_houses_good", "skipped", None),
+        ("three_houses", "three_houses_worries", "dont_know", "dunno"),
+        ("three_houses", "three_houses_dreams", "answer", awkward_answers[6]),
+        ("judge_message", "judge_message_know", "answer", awkward_answers[7]),
+    ]
+    assert set(document["answers"][0]) >= {"activity", "prompt_key", "prompt", "text", "kind", "at"}
+    assert document["note"] == wording()["verbatim_note"]
+
+
+def test_markdown_quotes_every_line_unchanged_and_sets_the_judge_message_apart(store, pack, answered, awkward_answers):
+    markdown = render(build_summary(store, pack, answered.id, "Europe/London"), "md")
+    for line in awkward_answers[6].split("\n"):
+        assert f"> {line}\n" in markdown
+    assert f"> {awkward_answers[7]}\n" in markdown  # HTML kept as typed, not escaped
+    said, _, judge = markdown.partition("## My message to the judge")
+    assert "What do you want the judge to know?" in judge and "What do you want the judge to know?" not in said
+    assert "## Questions the child chose not to answer\n\n- Tell me about good things." in markdown
+    assert wording()["kinds"]["dont_know"] in markdown
+    assert "**Case:** CASE-1" in markdown and "Prompt pack version" in markdown
+
+
+def test_an_unknown_session_is_a_clear_error(store, pack):
+    with pytest.raises(SessionNotFound, match="no session"):
+        build_summary(store, pack, "nope", "Europe/London")
