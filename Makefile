@@ -8,6 +8,8 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export RASA_TELEMETRY_ENABLED := false
 # Rasa and TensorFlow print a great deal at start-up; errors still show.
 export TF_CPP_MIN_LOG_LEVEL := 2
+# `make run PYTHON310=/path/to/python3.10` chooses the interpreter (scripts/find-python310)
+export PYTHON310
 
 .PHONY: run test setup install env db model validate pytest test-stories lock clean
 
