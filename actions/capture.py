@@ -44,8 +44,13 @@ class ActivityFormValidation(FormValidationAction):
             prompt_text=prompt_shown(tracker.events, self.form, question),
             reply=Reply.from_latest_message(tracker.latest_message),
         )
+        if outcome.say:
+            dispatcher.utter_message(response=outcome.say)
         # The slot keeps a reference to the stored answer, not the words themselves.
-        return [SlotSet(question, outcome.slot_value), SlotSet("rephrase", outcome.rephrase)]
+        events = [SlotSet(question, outcome.slot_value)]
+        if outcome.rephrase is not None:
+            events.append(SlotSet("rephrase", outcome.rephrase))
+        return events
 
 
 def _validation_for(form: str) -> type:

@@ -5,7 +5,9 @@ What each reply means for the question it answers:
   `dont_know`, a typed "skip" with kind `skipped`, the words kept either way);
 - the Skip or "I don't know" button: stored as `skipped` or `dont_know`, with no words;
 - Help (button or a short typed "I don't understand"): nothing is stored as an answer and the
-  question is asked again, more simply;
+  question is asked again, more simply; Repeat asks it again as it was;
+- a break, or asking for the practitioner (who is then told): the bot says so, and the question
+  waits to be asked again;
 - only spaces or line breaks: asked again (they stay in the transcript, like every message).
 """
 from __future__ import annotations
@@ -17,6 +19,12 @@ from bot.store.repository import Store
 
 KIND_BY_INTENT = {"skip": "skipped", "dont_know": "dont_know"}
 HELP_INTENT = "help"
+REPEAT_INTENT = "repeat"
+# intent: (what the bot says, a notice for the practitioner)
+PAUSES = {
+    "take_break": ("utter_break", None),
+    "talk_to_practitioner": ("utter_practitioner_told", "talk_to_practitioner"),
+}
 
 
 @dataclass(frozen=True)
@@ -39,10 +47,12 @@ class Reply:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What the form should do: fill the question with `slot_value`, or ask it again."""
+    """What the form should do: fill the question with `slot_value`, or ask it again (more simply
+    if `rephrase`; None leaves the wording as it was), after saying the response `say`."""
 
     slot_value: Optional[str]
-    rephrase: bool = False
+    rephrase: Optional[bool] = False
+    say: Optional[str] = None
 
 
 def record_reply(
@@ -56,6 +66,13 @@ def record_reply(
 ) -> Outcome:
     if reply.intent == HELP_INTENT:
         return Outcome(None, rephrase=True)
+    if reply.intent == REPEAT_INTENT:
+        return Outcome(None, rephrase=None)
+    if reply.intent in PAUSES:
+        response, notice = PAUSES[reply.intent]
+        if notice:
+            store.record_notice(session_id, notice, reply.message_id)
+        return Outcome(None, rephrase=None, say=response)
     typed = reply.input == "typed"
     if typed and not reply.text.strip():
         return Outcome(None)

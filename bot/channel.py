@@ -30,11 +30,15 @@ from bot.store.repository import BotMessage, Store
 
 logger = logging.getLogger(__name__)
 
-# Typed words count as a control (stop, help, skip) only when they are a short, clear phrase that
+# Typed words count as a control (stop, skip, help, ...) only when they are a short, clear phrase that
 # does not start with "/": a longer sentence such as "I want it to stop when they shout" is the
 # child's answer, and the always-visible buttons are the sure way to stop, get help or skip.
-TYPED_CONTROL_INTENTS = {"stop", "help", "skip"}
-TYPED_CONTROL_MAX_WORDS = 4
+# intent: the most words a typed phrase may have to count as it. Asking for a break or for the
+# practitioner is said at more length, and the question waits for the child either way.
+TYPED_CONTROL_MAX_WORDS = {
+    "stop": 4, "help": 4, "skip": 4, "dont_know": 4, "repeat": 4,
+    "take_break": 8, "talk_to_practitioner": 8,
+}
 TYPED_CONTROL_MIN_CONFIDENCE = 0.8
 ANSWER_INTENT = "inform"
 
@@ -155,7 +159,7 @@ def _parse_typed(agent, incoming: Incoming) -> Dict[Text, Any]:
     parse_data.update(results[before_shortcut][0].as_dict(only_output_properties=True))
     parse_data["text"] = incoming.text
     intent = parse_data["intent"]
-    if intent.get("name") in TYPED_CONTROL_INTENTS and not _is_clear_control(incoming.text, intent):
+    if intent.get("name") in TYPED_CONTROL_MAX_WORDS and not _is_clear_control(incoming.text, intent):
         parse_data["intent"] = {"name": ANSWER_INTENT, "confidence": 1.0}
     return parse_data
 
@@ -164,7 +168,7 @@ def _is_clear_control(text: str, intent: Dict[Text, Any]) -> bool:
     # Typed text that starts with "/" looks like a command but is the child's words.
     return (
         not text.lstrip().startswith("/")
-        and len(text.split()) <= TYPED_CONTROL_MAX_WORDS
+        and len(text.split()) <= TYPED_CONTROL_MAX_WORDS[intent["name"]]
         and intent.get("confidence", 0.0) >= TYPED_CONTROL_MIN_CONFIDENCE
     )
 

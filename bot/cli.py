@@ -104,11 +104,13 @@ def _migrate(_args) -> None:
 def _validate(_args) -> int:
     from bot.validate_data import validate
 
-    if validate(PROJECT_ROOT):
-        print("The training data and domain are valid.")
-        return 0
-    print("Validation found problems: see the warnings above.", file=sys.stderr)
-    return 1
+    problems = validate(PROJECT_ROOT)
+    for problem in problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    if problems:
+        return 1
+    print("The training data and domain are valid.")
+    return 0
 
 
 def _train(_args) -> None:

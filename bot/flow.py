@@ -7,7 +7,7 @@ CLOSING = "closing"
 
 
 def next_activity(plan: Sequence[str], current: Optional[str]) -> str:
-    """The activity after `current` in the plan; `closing` once the plan is done (or unknown)."""
+    """The activity after `current` in the plan; the closing once the plan is done."""
     if current is None:
         return plan[0] if plan else CLOSING
     if current not in plan:

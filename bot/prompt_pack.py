@@ -14,6 +14,7 @@ from typing import Dict, Iterable, List
 import yaml
 
 from bot.config import PROJECT_ROOT
+from bot.flow import CLOSING
 
 
 class PromptPackError(ValueError):
@@ -47,11 +48,18 @@ class PromptPack:
             for key, spec in (catalogue.get("activities") or {}).items()
         }
         plan = list(catalogue.get("default_plan") or [])
-        unknown = [key for key in plan if key not in activities]
+        unknown = [key for key in plan if key not in activities or key == CLOSING]
         if unknown:
             raise PromptPackError(f"activities.yml: default_plan names unknown activities {unknown}")
+        if CLOSING not in activities:
+            raise PromptPackError(f"activities.yml: the `{CLOSING}` activity is missing")
         languages = list(domain.get("slots", {}).get("language", {}).get("values", []))
         return cls(root, activities, plan, languages)
+
+    @property
+    def plannable(self) -> List[str]:
+        """The activities a session's plan may hold: all but the closing, which always ends it."""
+        return [key for key in self.activities if key != CLOSING]
 
     def title(self, activity_key: str) -> str:
         activity = self.activities.get(activity_key)

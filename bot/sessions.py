@@ -50,10 +50,11 @@ def start_session(
             f"language {language!r} has no prompts yet; choose one of: {', '.join(pack.languages)}"
         )
     plan = list(plan) if plan is not None else pack.default_plan
-    unknown = [key for key in plan if key not in pack.activities]
-    if unknown or not plan:
+    unknown = [key for key in plan if key not in pack.plannable]
+    if unknown or not plan or len(set(plan)) != len(plan):
         raise SessionInputError(
-            f"the plan must list activities from activities.yml ({', '.join(pack.activities)}); unknown: {unknown}"
+            f"the plan must list each of its activities once, from: {', '.join(pack.plannable)} "
+            f"(the closing always comes last by itself); not allowed: {unknown}"
         )
     return store.create_session(
         case_reference=case_reference,

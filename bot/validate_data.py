@@ -1,19 +1,28 @@
-"""`rasa data validate --fail-on-warnings`, told two things Rasa 3.6's validator does not know.
+"""`rasa data validate --fail-on-warnings`, made to mean it, and told what Rasa 3.6 does not know.
 
-1. A form asks each question with its utter_ask_<question> response, so those are used although
-   no story names them (Rasa's validator counts only responses named in stories and rules).
-2. A few responses are said by code, not by stories: Rasa's fallback action says utter_default,
-   and the tablet channel and action_session_start say the session_* ones.
-Everything else is exactly Rasa's validation, and any warning fails it."""
+Rasa 3.6's validator prints unused intents and responses as warnings but never fails on them (its
+`ignore_warnings` test is inverted: rasa issue #11843). Here every warning fails the validation,
+except for responses that are used although no story names them:
+1. a form asks each question with its utter_ask_<question> response;
+2. code says a few: Rasa's fallback action says utter_default, the tablet channel and
+   action_session_start say the session_* ones, and the activity forms say those in
+   bot.capture.PAUSES (a break, or the practitioner told)."""
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
-from typing import Set, Text
+from typing import List, Set, Text
 
 from rasa.shared.importers.importer import TrainingDataImporter
 from rasa.validator import Validator
 
-SAID_BY_CODE = {"utter_default", "utter_session_unknown", "utter_session_ended"}
+from bot.capture import PAUSES
+
+SAID_BY_CODE = {"utter_default", "utter_session_unknown", "utter_session_ended"} | {
+    response for response, _ in PAUSES.values()
+}
+# Printed on every run whatever the data: information, not a problem with it.
+ALWAYS_PRINTED = ("Slot auto-fill has been removed",)
 
 
 class PromptPackValidator(Validator):
@@ -26,21 +35,31 @@ class PromptPackValidator(Validator):
         return super()._gather_utterance_actions() - asked_by_forms - SAID_BY_CODE
 
 
-def validate(root: Path) -> bool:
-    importer = TrainingDataImporter.load_from_config(
-        config_path=str(root / "config.yml"),
-        domain_path=str(root / "domain.yml"),
-        training_data_paths=[str(root / "data")],
-    )
-    validator = PromptPackValidator.from_importer(importer)
-    checks = [
-        validator.verify_domain_validity(),
-        validator.verify_actions_in_stories_rules(),
-        validator.verify_forms_in_stories_rules(),
-        validator.verify_form_slots(),
-        validator.verify_slot_mappings(),
-        validator.verify_nlu(ignore_warnings=False),
-        validator.verify_story_structure(ignore_warnings=False),
+def validate(root: Path) -> List[str]:
+    """The problems found: empty when the training data and domain are valid."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        importer = TrainingDataImporter.load_from_config(
+            config_path=str(root / "config.yml"),
+            domain_path=str(root / "domain.yml"),
+            training_data_paths=[str(root / "data")],
+        )
+        validator = PromptPackValidator.from_importer(importer)
+        checks = [
+            validator.verify_domain_validity(),
+            validator.verify_actions_in_stories_rules(),
+            validator.verify_forms_in_stories_rules(),
+            validator.verify_form_slots(),
+            validator.verify_slot_mappings(),
+            validator.verify_nlu(ignore_warnings=False),
+            validator.verify_story_structure(ignore_warnings=False),
+        ]
+        validator.warn_if_config_mandatory_keys_are_not_set()
+    problems = [
+        str(w.message)
+        for w in caught
+        if issubclass(w.category, UserWarning) and not str(w.message).startswith(ALWAYS_PRINTED)
     ]
-    validator.warn_if_config_mandatory_keys_are_not_set()
-    return all(checks)
+    if not all(checks):
+        problems.append("Rasa's validation failed: see the errors above.")
+    return problems

@@ -18,6 +18,7 @@ import yaml
 from bot.model import ensure_trained
 from bot.store.crypto import new_key
 from bot.store.db import migrate
+from bot.store.repository import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -62,6 +63,10 @@ class Servers:
         if done.returncode != 0:
             raise AssertionError(f"python -m bot {' '.join(args)} failed: {done.stderr.decode()}")
         return done.stdout.decode("utf-8", "surrogatepass")
+
+    def store(self) -> Store:
+        """The servers' database, read directly (for what no command shows yet)."""
+        return Store(self.settings["DATABASE_URL"], self.settings["OWN_WORDS_DATA_KEY"])
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")

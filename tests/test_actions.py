@@ -99,9 +99,12 @@ def test_session_start_for_an_unknown_sender_sets_nothing(actions_use):
 def test_next_activity_follows_the_sessions_plan(actions_use, session):
     state = load_fixture("tracker_three_houses_good.json")
     state["sender_id"] = session.id
-    state["slots"]["activity"] = "warm_up"
+    state["slots"]["activity"] = session.plan[0]
     _, events = run(ActionNextActivity(), Tracker.from_dict(state))
-    assert {e["name"]: e["value"] for e in events} == {"activity": "three_houses", "rephrase": False}
+    assert {e["name"]: e["value"] for e in events} == {"activity": session.plan[1], "rephrase": False}
+    state["slots"]["activity"] = session.plan[-1]
+    _, events = run(ActionNextActivity(), Tracker.from_dict(state))
+    assert {e["name"]: e["value"] for e in events} == {"activity": "closing", "rephrase": False}
 
 
 def test_stop_ends_the_session_and_the_form(actions_use, session):

@@ -66,3 +66,23 @@ def test_the_prompt_is_the_last_time_the_question_was_asked():
         {"event": "user", "text": "my dog"},
     ]
     assert prompt_shown(events, "three_houses_form", "three_houses_good") == "What things are good for you?"
+
+
+def test_repeat_asks_again_as_it_was(store, session):
+    outcome = record(store, session, reply(intent="repeat", input="button", text="/repeat"))
+    assert (outcome.slot_value, outcome.rephrase, outcome.say) == (None, None, None)
+    assert store.answers(session.id) == []
+
+
+def test_a_break_pauses_and_the_question_waits(store, session):
+    outcome = record(store, session, reply(intent="take_break", input="button", text="/take_break"))
+    assert (outcome.slot_value, outcome.rephrase, outcome.say) == (None, None, "utter_break")
+    assert store.notices(session.id) == []
+
+
+def test_asking_for_the_practitioner_tells_them_once(store, session):
+    for _ in range(2):  # a retried message
+        outcome = record(store, session, reply(intent="talk_to_practitioner", text="I want to talk to my worker"))
+    assert (outcome.slot_value, outcome.say) == (None, "utter_practitioner_told")
+    assert [n["kind"] for n in store.notices(session.id)] == ["talk_to_practitioner"]
+    assert store.answers(session.id) == []

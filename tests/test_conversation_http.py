@@ -17,7 +17,7 @@ from tests.servers import ROOT, Chat, Wording, port_is_open, start_servers
 pytestmark = pytest.mark.servers
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-PLAN = yaml.safe_load((ROOT / "activities.yml").read_text(encoding="utf-8"))["default_plan"]
+PLAN = yaml.safe_load((ROOT / "activities.yml").read_text(encoding="utf-8"))["default_plan"] + ["closing"]
 QUESTIONS = [(key, slot) for key in PLAN for slot in DOMAIN["forms"][f"{key}_form"]["required_slots"]]
 PRACTITIONER = "Alex Morgan"
 WORDING = Wording(PRACTITIONER)
@@ -90,6 +90,22 @@ class Walk:
         assert texts(self.chat.tap("/help")) == [self.ask(self.position, rephrase=True)]
         self.rephrased = True
 
+    def repeat(self):
+        assert texts(self.chat.tap("/repeat")) == [self.ask(self.position, self.rephrased)]
+
+    def take_break(self):
+        expected = [WORDING.text("utter_break", self.band), self.ask(self.position, self.rephrased)]
+        assert texts(self.chat.tap("/take_break")) == expected
+
+    def ask_for_practitioner(self, typed: str):
+        expected = [WORDING.text("utter_practitioner_told", self.band), self.ask(self.position, self.rephrased)]
+        assert texts(self.chat.say(typed)) == expected
+
+    def finish(self):
+        """Answers every question left, so the session reaches its closing."""
+        while self.position < len(QUESTIONS):
+            self.type(f"answer {self.position + 1} about {QUESTIONS[self.position][1]} ✓")
+
     def stop_then_carry_on(self):
         [question] = self.chat.tap("/stop")
         assert question["text"] == WORDING.text("utter_ask_stop", self.band)
@@ -149,6 +165,9 @@ def test_a_young_child_answers_skips_asks_for_help_and_a_retry_is_stored_once(se
     walk.tap("/dont_know")
     walk.retry(awkward_answers[2])  # Welsh letters, sent twice
     walk.type(awkward_answers[3])  # right-to-left
+    walk.repeat()
+    walk.take_break()
+    walk.finish()
     document, answers = summary_answers(servers, chat.sender)
     assert answers == walk.expected_answers
     assert document["session"]["age_band"] == "4-7" and document["session"]["status"] == "completed"
@@ -167,7 +186,10 @@ def test_a_child_of_nine_types_awkward_text_and_carries_on_after_asking_to_stop(
     walk.type(awkward_answers[6])  # several lines
     walk.type(awkward_answers[7])  # HTML and script tags
     walk.type(awkward_answers[8])  # SQL
+    walk.ask_for_practitioner("I want to talk to my worker")
+    walk.finish()
     _, answers = summary_answers(servers, chat.sender)
+    assert [n["kind"] for n in servers.store().notices(chat.sender)] == ["talk_to_practitioner"]
     assert answers == walk.expected_answers
     check_transcript(servers, chat)
 
@@ -183,6 +205,7 @@ def test_a_teenager_writes_at_length(servers, awkward_answers):
     walk.type("To see both of them 💛")
     walk.type("That I'm old enough to decide")
     walk.type("Stay with mum in the week\nand dad at weekends")
+    walk.finish()
     document, answers = summary_answers(servers, chat.sender)
     assert answers == walk.expected_answers
     assert len(answers[1][3]) == 5000

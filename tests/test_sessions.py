@@ -40,7 +40,9 @@ def test_a_session_records_what_the_practitioner_entered(store, pack):
         ({"child_name": "  "}, "chosen name"),
         ({"practitioner": ""}, "practitioner"),
         ({"language": "fr"}, "no prompts yet"),
-        ({"plan": ["warm_up", "juggling"]}, "unknown"),
+        ({"plan": ["warm_up", "juggling"]}, "not allowed"),
+        ({"plan": ["warm_up", "closing"]}, "not allowed"),
+        ({"plan": ["warm_up", "warm_up"]}, "each of its activities once"),
         ({"age": 2}, "from 4 to 17"),
     ],
 )

@@ -103,3 +103,17 @@ class Answer(Base):
     choice = Column(String(200))  # the payload of the button the child tapped, if they did
     message_id = Column(String(64), nullable=False)
     at = Column(DateTime(timezone=True), nullable=False)
+
+
+class Notice(Base):
+    """Something the practitioner must see during the session, such as the child asking for them."""
+
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("session_id", "message_id", "kind"),)
+
+    id = Column(Integer, primary_key=True)
+    session_id = Column(String(36), ForeignKey("sessions.id"), nullable=False, index=True)
+    kind = Column(String(32), nullable=False)  # talk_to_practitioner
+    message_id = Column(String(64), nullable=False)
+    at = Column(DateTime(timezone=True), nullable=False)
+    acknowledged_at = Column(DateTime(timezone=True))

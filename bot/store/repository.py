@@ -358,6 +358,32 @@ class Store:
             at=_utc(row.at),
         )
 
+    # notices ----------------------------------------------------------------------------------
+
+    def record_notice(self, session_id: str, kind: str, message_id: str) -> None:
+        """Something for the practitioner to see (once per message, however often it is retried)."""
+
+        def exists(db) -> bool:
+            return db.execute(
+                select(models.Notice.id).where(
+                    models.Notice.session_id == session_id,
+                    models.Notice.message_id == message_id,
+                    models.Notice.kind == kind,
+                )
+            ).first() is not None
+
+        def insert(db) -> None:
+            db.add(models.Notice(session_id=session_id, kind=kind, message_id=message_id, at=utcnow()))
+
+        self._insert_once(insert, exists)
+
+    def notices(self, session_id: str) -> List[dict]:
+        with self._sessions() as db:
+            rows = db.execute(
+                select(models.Notice).where(models.Notice.session_id == session_id).order_by(models.Notice.id)
+            ).scalars()
+            return [{"kind": r.kind, "at": _utc(r.at), "acknowledged_at": _utc(r.acknowledged_at)} for r in rows]
+
     # helpers ----------------------------------------------------------------------------------
 
     @staticmethod
