@@ -40,7 +40,7 @@ model: install ## train the model if the config, domain or data changed
 
 validate: install ## check the training data and the domain
 	$(PY) -m bot validate
-	$(PY) -m pytest -q tests/test_domain_lint.py
+	$(PY) -m pytest -q tests/test_domain_lint.py tests/test_prompt_lint.py
 
 pytest: setup ## unit, action and HTTP integration tests
 	$(PY) -m pytest -q

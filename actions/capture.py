@@ -12,7 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.store import get_prompt_pack, get_store
-from bot.capture import Reply, prompt_shown, record_reply
+from bot.capture import NOT_ASKED, Reply, question_shown, record_reply
+from bot.flow import question_order
+from bot.prompt_pack import Activity
 
 
 class ActivityFormValidation(FormValidationAction):
@@ -26,6 +28,16 @@ class ActivityFormValidation(FormValidationAction):
     def name(self) -> Text:
         return f"validate_{self.form}"
 
+    def activity(self) -> Activity:
+        pack = get_prompt_pack()
+        return pack.activities[pack.activity_of_form(self.form)]
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
+        activity = self.activity()
+        chooser = activity.order_chosen_by
+        chosen = tracker.get_slot(chooser) if chooser else None
+        return question_order(domain_slots, chooser, activity.parts, chosen)
+
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
@@ -35,21 +47,29 @@ class ActivityFormValidation(FormValidationAction):
         if question not in candidates:
             return [SlotSet(slot, value) for slot, value in candidates.items()]
 
+        activity = self.activity()
+        prompt_text, buttons = question_shown(tracker.events, self.form, question)
         outcome = await asyncio.to_thread(
             record_reply,
             get_store(),
             tracker.sender_id,
-            activity=get_prompt_pack().activity_of_form(self.form),
+            activity=activity.key,
             prompt_key=question,
-            prompt_text=prompt_shown(tracker.events, self.form, question),
+            prompt_text=prompt_text,
             reply=Reply.from_latest_message(tracker.latest_message),
+            buttons=buttons,
+            follow_ups=activity.follow_ups.get(question, ()),
+            until_done=question in activity.until_done,
         )
         if outcome.say:
             dispatcher.utter_message(response=outcome.say)
         # The slot keeps a reference to the stored answer, not the words themselves.
         events = [SlotSet(question, outcome.slot_value)]
+        events += [SlotSet(follow_up, NOT_ASKED) for follow_up in outcome.not_asked]
         if outcome.rephrase is not None:
             events.append(SlotSet("rephrase", outcome.rephrase))
+        if outcome.last_words is not None:
+            events.append(SlotSet("last_words", outcome.last_words))
         return events
 
 

@@ -8,16 +8,24 @@ What each reply means for the question it answers:
   question is asked again, more simply; Repeat asks it again as it was;
 - a break, or asking for the practitioner (who is then told): the bot says so, and the question
   waits to be asked again;
-- only spaces or line breaks: asked again (they stay in the transcript, like every message).
+- only spaces or line breaks: asked again (they stay in the transcript, like every message);
+- a question asked until done ("What else goes in ...?"): each reply is stored and the question
+  asked again, until the child taps "That's all" (or types a plain "no");
+- a choice button: stored as a `choice`, with the button's words as the child saw them; the open
+  questions that follow a choice quote it (or the typed answer) exactly. If the child does not
+  choose (skip, "I don't know"), those follow-up questions are not asked.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, Optional
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot.store.repository import Store
 
-KIND_BY_INTENT = {"skip": "skipped", "dont_know": "dont_know"}
+KIND_BY_INTENT = {"skip": "skipped", "dont_know": "dont_know", "choose": "choice"}
+NOT_ASKED = "not_asked"  # the value of a follow-up question left out because nothing was chosen
+DONE = "done"  # the value of a question asked until done, once the child has said "that's all"
+DONE_INTENT = "deny"
 HELP_INTENT = "help"
 REPEAT_INTENT = "repeat"
 # intent: (what the bot says, a notice for the practitioner)
@@ -33,15 +41,22 @@ class Reply:
     intent: Optional[str]
     input: str  # "typed" or "button"
     text: str  # the typed words, or the button's payload
+    choice: Optional[str] = None  # the value a choice button carries
+
+    @property
+    def typed(self) -> bool:
+        return self.input == "typed"
 
     @classmethod
     def from_latest_message(cls, latest_message: Dict[str, Any]) -> "Reply":
         metadata = latest_message.get("metadata") or {}
+        choices = [e.get("value") for e in latest_message.get("entities") or [] if e.get("entity") == "choice"]
         return cls(
             message_id=latest_message["message_id"],
             intent=(latest_message.get("intent") or {}).get("name"),
             input=metadata.get("input", "typed"),
             text=latest_message.get("text") or "",
+            choice=str(choices[0]) if choices else None,
         )
 
 
@@ -53,6 +68,8 @@ class Outcome:
     slot_value: Optional[str]
     rephrase: Optional[bool] = False
     say: Optional[str] = None
+    last_words: Optional[str] = None  # for the next question to quote
+    not_asked: Tuple[str, ...] = ()  # follow-up questions to leave out
 
 
 def record_reply(
@@ -63,6 +80,9 @@ def record_reply(
     prompt_key: str,
     prompt_text: str,
     reply: Reply,
+    buttons: Sequence[Dict[str, Any]] = (),
+    follow_ups: Sequence[str] = (),
+    until_done: bool = False,
 ) -> Outcome:
     if reply.intent == HELP_INTENT:
         return Outcome(None, rephrase=True)
@@ -73,35 +93,55 @@ def record_reply(
         if notice:
             store.record_notice(session_id, notice, reply.message_id)
         return Outcome(None, rephrase=None, say=response)
-    typed = reply.input == "typed"
-    if typed and not reply.text.strip():
+    if reply.typed and not reply.text.strip():
         return Outcome(None)
+    if until_done and reply.intent == DONE_INTENT:
+        return Outcome(DONE)
+    kind = "answer" if reply.typed and reply.intent == "choose" else KIND_BY_INTENT.get(reply.intent, "answer")
+    label = None if reply.typed else button_title(buttons, reply.text)
     answer = store.record_answer(
         session_id,
         activity=activity,
         prompt_key=prompt_key,
         prompt_text=prompt_text,
-        kind=KIND_BY_INTENT.get(reply.intent, "answer"),
-        text=reply.text if typed else None,
-        choice=None if typed else reply.text,
+        kind=kind,
+        text=reply.text if reply.typed else None,
+        choice=None if reply.typed else (reply.choice or reply.text),
+        choice_label=label,
         message_id=reply.message_id,
     )
     if answer.prompt_key != prompt_key:
         # This message was already stored as the answer to an earlier question (a retry that
         # reached Rasa twice): it is not this question's answer, so ask this one again.
         return Outcome(None)
-    return Outcome(f"answer:{answer.id}")
+    chose_nothing = kind in ("skipped", "dont_know")
+    last_words = reply.text if reply.typed else label
+    if until_done and not chose_nothing:
+        return Outcome(None, last_words=last_words)  # kept; the same question again, until done
+    reference = f"answer:{answer.id}" + (f":{answer.choice}" if kind == "choice" else "")
+    return Outcome(reference, last_words=last_words, not_asked=tuple(follow_ups) if chose_nothing else ())
 
 
-def prompt_shown(events: Iterable[Dict[str, Any]], form: str, prompt_key: str) -> str:
-    """The exact words of the question as the child last saw it, from the conversation's events."""
+def button_title(buttons: Sequence[Dict[str, Any]], payload: str) -> Optional[str]:
+    """The words on the button the child tapped, as shown."""
+    return next((b.get("title") for b in buttons if b.get("payload") == payload), None)
+
+
+def question_shown(
+    events: Iterable[Dict[str, Any]], form: str, prompt_key: str
+) -> Tuple[str, List[Dict[str, Any]]]:
+    """The exact words of the question as the child last saw it, and its buttons, from the
+    conversation's events."""
     asks = {f"utter_ask_{form}_{prompt_key}", f"utter_ask_{prompt_key}"}
-    last_bot_text = None
+    last_bot = None
     for event in reversed(list(events)):
         if event.get("event") != "bot":
             continue
         if (event.get("metadata") or {}).get("utter_action") in asks:
-            return event.get("text") or ""
-        if last_bot_text is None:
-            last_bot_text = event.get("text")
-    return last_bot_text or ""
+            return _words_and_buttons(event)
+        last_bot = last_bot or event
+    return _words_and_buttons(last_bot) if last_bot else ("", [])
+
+
+def _words_and_buttons(event: Dict[str, Any]) -> Tuple[str, List[Dict[str, Any]]]:
+    return event.get("text") or "", list((event.get("data") or {}).get("buttons") or [])

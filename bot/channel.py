@@ -6,7 +6,8 @@ It differs from Rasa's REST channel in four ways:
   before Rasa sees the message, so nothing of it is stored anywhere;
 - typed words are never read as a Rasa command: Rasa would take a typed "/restart" as the restart
   intent, so typed text goes through the NLU pipeline without its `/intent` shortcut, and only a
-  button's `payload` can carry an intent;
+  button's `payload` can carry an intent; typed words are a control only when clearly one
+  (bot/typed_controls.py);
 - every message in and out is written to the session's transcript;
 - a retried message (same `message_id`) is handled once: the stored replies are sent again.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import weakref
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
@@ -27,20 +29,10 @@ from sanic.response import HTTPResponse
 
 from bot.incoming import BadRequest, Incoming, parse_incoming
 from bot.store.repository import BotMessage, Store
+from bot.typed_controls import effective_intent
 
 logger = logging.getLogger(__name__)
 
-# Typed words count as a control (stop, skip, help, ...) only when they are a short, clear phrase that
-# does not start with "/": a longer sentence such as "I want it to stop when they shout" is the
-# child's answer, and the always-visible buttons are the sure way to stop, get help or skip.
-# intent: the most words a typed phrase may have to count as it. Asking for a break or for the
-# practitioner is said at more length, and the question waits for the child either way.
-TYPED_CONTROL_MAX_WORDS = {
-    "stop": 4, "help": 4, "skip": 4, "dont_know": 4, "repeat": 4,
-    "take_break": 8, "talk_to_practitioner": 8,
-}
-TYPED_CONTROL_MIN_CONFIDENCE = 0.8
-ANSWER_INTENT = "inform"
 
 
 class TabletInput(InputChannel):
@@ -113,7 +105,7 @@ class TabletInput(InputChannel):
                 incoming.text,
                 collector,
                 incoming.sender,
-                parse_data=_parse_typed(agent, incoming) if incoming.is_typed else None,
+                parse_data=parse_typed(agent, incoming.sender, incoming.text) if incoming.is_typed else None,
                 input_channel=self.name(),
                 message_id=incoming.message_id,
                 metadata={"input": incoming.input},
@@ -124,9 +116,27 @@ class TabletInput(InputChannel):
                 logger.error("tablet message not handled: %s", type(error).__name__)
                 return _error(503, "not_handled", "the assistant could not answer; send the same message again")
 
-            replies = [BotMessage(m.get("text"), m.get("buttons")) for m in collector.messages]
+            replies = [BotMessage(m.get("text"), _shuffled(m.get("buttons"))) for m in collector.messages]
             await asyncio.to_thread(store.record_bot_replies, sender, incoming.message_id, replies)
             return response.json(_as_rest_messages(sender, replies))
+
+
+def _shuffled(buttons: Optional[List[Dict[str, Any]]]) -> Optional[List[Dict[str, Any]]]:
+    """Choices in a new order each time (young children tend to pick the last one); "something
+    else", "I don't know" and "I don't want to say" stay at the end, in their order."""
+    if not buttons:
+        return buttons
+    choices = [b for b in buttons if _is_shuffled_choice(b)]
+    _random.shuffle(choices)
+    return choices + [b for b in buttons if not _is_shuffled_choice(b)]
+
+
+def _is_shuffled_choice(button: Dict[str, Any]) -> bool:
+    payload = str(button.get("payload", ""))
+    return payload.startswith("/choose{") and '"something_else"' not in payload
+
+
+_random = random.SystemRandom()
 
 
 def _button_intents(agent) -> List[str]:
@@ -142,35 +152,25 @@ def _json_body(request: Request) -> Any:
         return None
 
 
-def _parse_typed(agent, incoming: Incoming) -> Dict[Text, Any]:
-    """Run the NLU pipeline on typed words without its final `/intent` shortcut."""
+def parse_typed(agent, sender_id: str, text: str) -> Dict[Text, Any]:
+    """Run the NLU pipeline on typed words without its final `/intent` shortcut, then decide
+    whether they are a control or an answer (bot/typed_controls.py)."""
     processor = agent.processor
     metadata = processor.model_metadata
     before_shortcut = metadata.predict_schema.nodes[metadata.nlu_target].needs["messages"]
-    tracker = DialogueStateTracker.from_events(incoming.sender, [])
+    tracker = DialogueStateTracker.from_events(sender_id, [])
     results = processor.graph_runner.run(
         inputs={
-            PLACEHOLDER_MESSAGE: [UserMessage(incoming.text, sender_id=incoming.sender)],
+            PLACEHOLDER_MESSAGE: [UserMessage(text, sender_id=sender_id)],
             PLACEHOLDER_TRACKER: tracker,
         },
         targets=[before_shortcut],
     )
-    parse_data: Dict[Text, Any] = {"text": incoming.text, "intent": {"name": None, "confidence": 0.0}, "entities": []}
+    parse_data: Dict[Text, Any] = {"text": text, "intent": {"name": None, "confidence": 0.0}, "entities": []}
     parse_data.update(results[before_shortcut][0].as_dict(only_output_properties=True))
-    parse_data["text"] = incoming.text
-    intent = parse_data["intent"]
-    if intent.get("name") in TYPED_CONTROL_MAX_WORDS and not _is_clear_control(incoming.text, intent):
-        parse_data["intent"] = {"name": ANSWER_INTENT, "confidence": 1.0}
+    parse_data["text"] = text
+    parse_data["intent"] = effective_intent(text, parse_data["intent"])
     return parse_data
-
-
-def _is_clear_control(text: str, intent: Dict[Text, Any]) -> bool:
-    # Typed text that starts with "/" looks like a command but is the child's words.
-    return (
-        not text.lstrip().startswith("/")
-        and len(text.split()) <= TYPED_CONTROL_MAX_WORDS[intent["name"]]
-        and intent.get("confidence", 0.0) >= TYPED_CONTROL_MIN_CONFIDENCE
-    )
 
 
 def _say(agent, response_name: str) -> List[Dict[str, Any]]:

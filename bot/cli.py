@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     key_commands.add_parser("new", help="print a new data key").set_defaults(handler=_keys_new)
     command("migrate", _migrate, "create or upgrade the database")
     command("validate", _validate, "check the training data and domain (rasa data validate --fail-on-warnings)")
+    command("nlu-report", _nlu_report, "how typed words are taken, on the held-out child-like messages")
     command("train", _train, "train the model if the config, domain or data changed")
     command("model-path", _model_path, "print the path of the model for the current files")
     command("wait-ready", _wait_ready, "wait for both servers, then say where to send messages")
@@ -111,6 +112,16 @@ def _validate(_args) -> int:
         return 1
     print("The training data and domain are valid.")
     return 0
+
+
+def _nlu_report(_args) -> None:
+    from bot.model import model_path
+    from bot.nlu_eval import evaluate
+
+    evaluation = evaluate(model_path(), PROJECT_ROOT / "tests" / "nlu" / "child_messages.yml")
+    print(evaluation.table())
+    for message, taken in evaluation.answers_taken_as_controls():
+        print(f"answer taken as {taken}: {message!r}")
 
 
 def _train(_args) -> None:

@@ -1,7 +1,8 @@
 """What the tablet may post to the channel, checked before anything reaches Rasa or the database.
 
 A request is `{"sender": SESSION_ID, "message": TEXT}` for words the child typed, or
-`{"sender": SESSION_ID, "payload": "/intent"}` for a button they tapped, with an optional
+`{"sender": SESSION_ID, "payload": "/intent"}` for a button they tapped (a choice button's payload
+is `/choose{"choice":"value"}`), with an optional
 `"message_id"` the client keeps when it retries, so that a retried message is handled once.
 """
 from __future__ import annotations
@@ -13,7 +14,9 @@ from typing import Any, Collection, Optional
 
 MAX_MESSAGE_CHARS = 20_000
 _MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_PAYLOAD = re.compile(r"^/([a-z][a-z0-9_]{0,63})$")
+# "/intent", or a choice button's '/choose{"choice":"value"}'
+_PAYLOAD = re.compile(r'^/([a-z][a-z0-9_]{0,63})(\{"choice": ?"[A-Za-z0-9_]{1,64}"\})?$')
+CHOICE_INTENT = "choose"
 
 
 class BadRequest(ValueError):
@@ -60,7 +63,11 @@ def parse_incoming(body: Any, known_intents: Collection[str]) -> Incoming:
 
 def _payload(payload: Any, known_intents: Collection[str]) -> str:
     match = _PAYLOAD.match(payload) if isinstance(payload, str) else None
-    if match is None or match.group(1) not in known_intents:
+    if (
+        match is None
+        or match.group(1) not in known_intents
+        or (match.group(2) is not None) != (match.group(1) == CHOICE_INTENT)
+    ):
         raise BadRequest("bad_payload", "`payload` must be one of the bot's button payloads, e.g. /skip")
     return payload
 

@@ -7,9 +7,9 @@ wording a child was shown.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List
+from typing import Dict, Iterable, List, Optional
 
 import yaml
 
@@ -26,6 +26,13 @@ class Activity:
     key: str
     title: str
     set_apart: bool = False
+    # a question -> the open questions that follow it (left out if the child chose nothing)
+    follow_ups: Dict[str, List[str]] = field(default_factory=dict)
+    # questions asked again and again until the child taps "That's all"
+    until_done: List[str] = field(default_factory=list)
+    # a choice question whose value names the part (a list of questions) to ask first
+    order_chosen_by: Optional[str] = None
+    parts: Dict[str, List[str]] = field(default_factory=dict)
 
     @property
     def form(self) -> str:
@@ -44,7 +51,15 @@ class PromptPack:
         catalogue = _read_yaml(root / "activities.yml")
         domain = _read_yaml(root / "domain.yml")
         activities = {
-            key: Activity(key, str(spec["title"]), bool(spec.get("set_apart", False)))
+            key: Activity(
+                key,
+                str(spec["title"]),
+                bool(spec.get("set_apart", False)),
+                {question: list(after) for question, after in (spec.get("follow_ups") or {}).items()},
+                list(spec.get("until_done") or []),
+                spec.get("order_chosen_by"),
+                {part: list(questions) for part, questions in (spec.get("parts") or {}).items()},
+            )
             for key, spec in (catalogue.get("activities") or {}).items()
         }
         plan = list(catalogue.get("default_plan") or [])

@@ -162,9 +162,10 @@ class Wording:
         self.responses = domain["responses"]
         self.practitioner = practitioner
 
-    def text(self, response: str, band: str, rephrase: bool = False) -> str:
+    def text(self, response: str, band: str, rephrase: bool = False, last_words: Optional[str] = None) -> str:
         for variation in self.responses[response]:
             condition = {c["name"]: c["value"] for c in variation.get("condition") or []}
             if condition.get("age_band") == band and condition.get("rephrase", rephrase) == rephrase:
-                return variation["text"].replace("{practitioner_name}", self.practitioner)
+                text = variation["text"].replace("{practitioner_name}", self.practitioner)
+                return text.replace("{last_words}", str(last_words))
         raise KeyError(f"{response} has no wording for {band}")

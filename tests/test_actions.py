@@ -60,7 +60,7 @@ def test_an_answer_is_stored_verbatim_with_its_prompt(actions_use, session):
         "three_houses", "three_houses_good", "answer", "f00dfeed01"
     )
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
-    assert slots == {"three_houses_good": f"answer:{answer.id}", "rephrase": False}
+    assert slots == {"three_houses_good": f"answer:{answer.id}", "rephrase": False, "last_words": answer.text}
 
 
 def test_running_the_validation_twice_stores_once(actions_use, session):

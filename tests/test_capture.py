@@ -1,17 +1,17 @@
 """What a reply means for its question, and which prompt it answered."""
 from __future__ import annotations
 
-from bot.capture import Reply, prompt_shown, record_reply
+from bot.capture import NOT_ASKED, Reply, question_shown, record_reply
 
 
 def reply(intent="inform", input="typed", text="football", message_id="m1"):
     return Reply(message_id=message_id, intent=intent, input=input, text=text)
 
 
-def record(store, session, the_reply, prompt_key="warm_up_likes"):
+def record(store, session, the_reply, prompt_key="warm_up_likes", **choices):
     return record_reply(
         store, session.id, activity="warm_up", prompt_key=prompt_key,
-        prompt_text="Tell me about something you like doing.", reply=the_reply,
+        prompt_text="Tell me about something you like doing.", reply=the_reply, **choices,
     )
 
 
@@ -59,13 +59,44 @@ def test_a_message_already_stored_for_an_earlier_question_is_not_stored_again(st
 
 
 def test_the_prompt_is_the_last_time_the_question_was_asked():
+    buttons = [{"title": "😊 Happy", "payload": '/choose{"choice":"happy"}'}]
     events = [
         {"event": "bot", "text": "Tell me about good things.", "metadata": {"utter_action": "utter_ask_three_houses_good"}},
         {"event": "user", "text": "/help"},
-        {"event": "bot", "text": "What things are good for you?", "metadata": {"utter_action": "utter_ask_three_houses_good"}},
+        {"event": "bot", "text": "What things are good for you?", "data": {"buttons": buttons},
+         "metadata": {"utter_action": "utter_ask_three_houses_good"}},
+        {"event": "bot", "text": "Something said after.", "metadata": {"utter_action": "utter_other"}},
         {"event": "user", "text": "my dog"},
     ]
-    assert prompt_shown(events, "three_houses_form", "three_houses_good") == "What things are good for you?"
+    assert question_shown(events, "three_houses_form", "three_houses_good") == ("What things are good for you?", buttons)
+
+
+FACES = [
+    {"title": "😢 Sad", "payload": '/choose{"choice":"sad"}'},
+    {"title": "🤷 I don't know", "payload": "/dont_know"},
+]
+
+
+def test_a_choice_keeps_the_words_on_the_button_and_is_quoted_next(store, session):
+    choice = Reply(message_id="m1", intent="choose", input="button", text='/choose{"choice":"sad"}', choice="sad")
+    outcome = record(store, session, choice, "feelings_home", buttons=FACES, follow_ups=["feelings_home_more"])
+    [answer] = store.answers(session.id)
+    assert (answer.kind, answer.text, answer.choice, answer.choice_label) == ("choice", None, "sad", "😢 Sad")
+    assert outcome.last_words == "😢 Sad" and outcome.not_asked == ()
+
+
+def test_a_typed_answer_to_a_choice_is_kept_and_quoted(store, session):
+    outcome = record(store, session, reply(intent="choose", text="sort of sad"), "feelings_home", buttons=FACES)
+    [answer] = store.answers(session.id)
+    assert (answer.kind, answer.text, answer.choice) == ("answer", "sort of sad", None)
+    assert outcome.last_words == "sort of sad"
+
+
+def test_not_choosing_leaves_out_the_follow_up_questions(store, session):
+    dont_know = reply(intent="dont_know", input="button", text="/dont_know")
+    outcome = record(store, session, dont_know, "scale_score", buttons=FACES, follow_ups=["scale_why", "scale_better"])
+    assert outcome.not_asked == ("scale_why", "scale_better") and NOT_ASKED == "not_asked"
+    assert [a.kind for a in store.answers(session.id)] == ["dont_know"]
 
 
 def test_repeat_asks_again_as_it_was(store, session):
@@ -86,3 +117,13 @@ def test_asking_for_the_practitioner_tells_them_once(store, session):
     assert (outcome.slot_value, outcome.say) == (None, "utter_practitioner_told")
     assert [n["kind"] for n in store.notices(session.id)] == ["talk_to_practitioner"]
     assert store.answers(session.id) == []
+
+
+def test_a_question_asked_until_done_keeps_every_reply_then_stops_on_thats_all(store, session):
+    for number, words in enumerate(["my bike", "my nan's dog"]):
+        outcome = record(store, session, reply(text=words, message_id=f"m{number}"), "three_houses_good_more", until_done=True)
+        assert outcome.slot_value is None and outcome.last_words == words
+    done = record(store, session, reply(intent="deny", input="button", text="/deny", message_id="m9"),
+                  "three_houses_good_more", until_done=True)
+    assert done.slot_value == "done"
+    assert [a.text for a in store.answers(session.id)] == ["my bike", "my nan's dog"]

@@ -42,6 +42,16 @@ def texts(messages):
     return [m.get("text") for m in messages]
 
 
+ACTIVITIES = yaml.safe_load((ROOT / "activities.yml").read_text(encoding="utf-8"))["activities"]
+FOLLOW_UPS = {q: f for a in ACTIVITIES.values() for q, f in (a.get("follow_ups") or {}).items()}
+UNTIL_DONE = {q for a in ACTIVITIES.values() for q in (a.get("until_done") or [])}
+CHOOSERS = {a["order_chosen_by"]: (key, a["parts"]) for key, a in ACTIVITIES.items() if a.get("order_chosen_by")}
+CHOICE_QUESTIONS = {
+    name[len("utter_ask_"):] for name, variations in DOMAIN["responses"].items()
+    if name.startswith("utter_ask_") and any(v.get("buttons") for v in variations)
+}
+
+
 class Walk:
     """Walks a session through the default plan, saying what the bot must answer at each step and
     what the summary must then hold."""
@@ -50,89 +60,148 @@ class Walk:
         self.chat, self.band = chat, band
         self.position = 0
         self.rephrased = False
+        self.last_words = None
+        self.not_asked = set()
+        self.last_reply = []
         self.expected_answers = []
+        self.questions = list(QUESTIONS)
+
+    @property
+    def question(self) -> str:
+        return self.questions[self.position][1]
 
     def ask(self, position: int, rephrase: bool = False) -> str:
-        return WORDING.text(f"utter_ask_{QUESTIONS[position][1]}", self.band, rephrase)
+        return WORDING.text(f"utter_ask_{self.questions[position][1]}", self.band, rephrase, self.last_words)
+
+    def _next_position(self) -> int:
+        following = self.position + 1
+        while following < len(self.questions) and self.questions[following][1] in self.not_asked:
+            following += 1
+        return following
 
     def after_answer(self):
         """What the bot says once the current question is answered."""
-        following = self.position + 1
-        if following == len(QUESTIONS):
+        following = self._next_position()
+        if following == len(self.questions):
             return [WORDING.text("utter_closing", self.band)]
         return self._activity_intro(following) + [self.ask(following)]
 
     def _activity_intro(self, position):
-        activity = QUESTIONS[position][0]
-        first_of_activity = position == 0 or QUESTIONS[position - 1][0] != activity
+        activity = self.questions[position][0]
+        first_of_activity = position == 0 or self.questions[position - 1][0] != activity
         intro = f"utter_intro_{activity}"
         return [WORDING.text(intro, self.band)] if first_of_activity and intro in DOMAIN["responses"] else []
 
+    def _remember(self, replies):
+        self.last_reply = replies
+        return replies
+
     def start(self):
         expected = [WORDING.text(n, self.band) for n in ("utter_introduction", "utter_who_reads", "utter_ground_rules")]
-        assert texts(self.chat.tap("/start")) == expected + self._activity_intro(0) + [self.ask(0)]
+        assert texts(self._remember(self.chat.tap("/start"))) == expected + self._activity_intro(0) + [self.ask(0)]
 
-    def _answered(self, kind, text, choice, replies):
-        activity, slot = QUESTIONS[self.position]
-        self.expected_answers.append((activity, slot, self.ask(self.position, self.rephrased), text, kind, choice))
+    def _answered(self, kind, text, choice, label, send):
+        activity, slot = self.questions[self.position]
+        self.expected_answers.append((activity, slot, self.ask(self.position, self.rephrased), text, kind, choice, label))
+        if kind in ("skipped", "dont_know"):
+            self.not_asked |= set(FOLLOW_UPS.get(slot, []))
+        else:
+            self.last_words = text if text is not None else label
+        if kind == "choice" and slot in CHOOSERS:
+            self._put_first(slot, choice)
+        replies = self._remember(send())
+        if slot in UNTIL_DONE and kind not in ("skipped", "dont_know"):
+            assert texts(replies) == [self.ask(self.position)]  # the same question, until "That's all"
+            self.rephrased = False
+            return replies
         assert texts(replies) == self.after_answer()
-        self.position += 1
+        self.position = self._next_position()
         self.rephrased = False
+        return replies
+
+    def _put_first(self, chooser, part):
+        activity, parts = CHOOSERS[chooser]
+        first = [(activity, q) for q in parts.get(part, [])]
+        rest = [q for q in self.questions if q not in first]
+        after = rest.index((activity, chooser)) + 1
+        self.questions = rest[:after] + first + rest[after:]
+
+    def thats_all(self):
+        """Taps "That's all" under a question asked until done: nothing stored, the next question."""
+        assert self.question in UNTIL_DONE
+        replies = self._remember(self.chat.tap("/deny"))
+        assert texts(replies) == self.after_answer()
+        self.position = self._next_position()
 
     def type(self, text, **extra):
-        self._answered("answer", text, None, self.chat.say(text, **extra))
+        return self._answered("answer", text, None, None, lambda: self.chat.say(text, **extra))
 
     def tap(self, payload):
         kind = {"/skip": "skipped", "/dont_know": "dont_know"}[payload]
-        self._answered(kind, None, payload, self.chat.tap(payload))
+        shown = (self.last_reply[-1].get("buttons") or []) if self.last_reply else []
+        label = next((b["title"] for b in shown if b["payload"] == payload), None)  # the words the child saw
+        self._answered(kind, None, payload, label, lambda: self.chat.tap(payload))
+
+    def choose(self, index=0):
+        """Taps one of the choices the question offered (not one of the three always there)."""
+        buttons = self.last_reply[-1]["buttons"]
+        choices = [b for b in buttons if b["payload"].startswith("/choose") and "something_else" not in b["payload"]]
+        button = choices[index]
+        value = json.loads(button["payload"][len("/choose"):])["choice"]
+        self._answered("choice", None, value, button["title"], lambda: self.chat.tap(button["payload"]))
+        return button
 
     def help(self):
-        assert texts(self.chat.tap("/help")) == [self.ask(self.position, rephrase=True)]
+        assert texts(self._remember(self.chat.tap("/help"))) == [self.ask(self.position, rephrase=True)]
         self.rephrased = True
 
     def repeat(self):
-        assert texts(self.chat.tap("/repeat")) == [self.ask(self.position, self.rephrased)]
+        assert texts(self._remember(self.chat.tap("/repeat"))) == [self.ask(self.position, self.rephrased)]
 
     def take_break(self):
         expected = [WORDING.text("utter_break", self.band), self.ask(self.position, self.rephrased)]
-        assert texts(self.chat.tap("/take_break")) == expected
+        assert texts(self._remember(self.chat.tap("/take_break"))) == expected
 
     def ask_for_practitioner(self, typed: str):
         expected = [WORDING.text("utter_practitioner_told", self.band), self.ask(self.position, self.rephrased)]
-        assert texts(self.chat.say(typed)) == expected
-
-    def finish(self):
-        """Answers every question left, so the session reaches its closing."""
-        while self.position < len(QUESTIONS):
-            self.type(f"answer {self.position + 1} about {QUESTIONS[self.position][1]} ✓")
+        assert texts(self._remember(self.chat.say(typed))) == expected
 
     def stop_then_carry_on(self):
         [question] = self.chat.tap("/stop")
         assert question["text"] == WORDING.text("utter_ask_stop", self.band)
         assert [b["payload"] for b in question["buttons"]] == ["/affirm", "/deny"]
-        assert texts(self.chat.tap("/deny")) == [self.ask(self.position, self.rephrased)]
+        assert texts(self._remember(self.chat.tap("/deny"))) == [self.ask(self.position, self.rephrased)]
+
+    def choose_value(self, value):
+        [button] = [b for b in self.last_reply[-1]["buttons"] if b["payload"] == f'/choose{{"choice":"{value}"}}']
+        self._answered("choice", None, value, button["title"], lambda: self.chat.tap(button["payload"]))
 
     def retry(self, text):
         """The tablet sends the same message twice (a lost reply): handled and stored once."""
         message_id = uuid.uuid4().hex
-        first = self.chat.say(text, message_id=message_id)
+        first = self.type(text, message_id=message_id)
         assert self.chat.say(text, message_id=message_id) == first
-        self.expected_answers.append(
-            (*QUESTIONS[self.position], self.ask(self.position, self.rephrased), text, "answer", None)
-        )
-        assert texts(first) == self.after_answer()
-        self.position += 1
-        self.rephrased = False
 
     def empty(self):
         reply = self.chat.post(message="")
         assert reply.status_code == 400 and reply.json()["error"] == "empty_message"
 
+    def finish(self):
+        """Answers every question left, choosing where there are choices, to reach the closing."""
+        while self.position < len(self.questions):
+            if self.question in UNTIL_DONE:
+                self.thats_all()
+            elif self.question in CHOICE_QUESTIONS:
+                self.choose()
+            else:
+                self.type(f"answer {self.position + 1} about {self.question} ✓")
+
 
 def summary_answers(servers, session_id):
     document = json.loads(servers.cli("export", session_id, "--format", "json"))
     return document, [
-        (a["activity"], a["prompt_key"], a["prompt"], a["text"], a["kind"], a["choice"]) for a in document["answers"]
+        (a["activity"], a["prompt_key"], a["prompt"], a["text"], a["kind"], a["choice"], a["choice_label"])
+        for a in document["answers"]
     ]
 
 
@@ -211,6 +280,57 @@ def test_a_teenager_writes_at_length(servers, awkward_answers):
     assert len(answers[1][3]) == 5000
     markdown = servers.cli("export", chat.sender, "--format", "md")
     assert "> Stay with mum in the week\n> and dad at weekends\n" in markdown
+    check_transcript(servers, chat)
+
+
+def test_choices_are_shuffled_offer_three_ways_out_and_are_quoted_after(servers):
+    chat = new_session(servers, 6)
+    walk = Walk(chat, "age_4_7")
+    walk.start()
+    while walk.question not in CHOICE_QUESTIONS:
+        walk.type("I like my bike")
+    orders = set()
+    for _ in range(4):
+        walk.repeat()
+        buttons = walk.last_reply[-1]["buttons"]
+        assert [b["payload"] for b in buttons[-3:]] == ['/choose{"choice":"something_else"}', "/dont_know", "/skip"]
+        orders.add(tuple(b["payload"] for b in buttons))
+    assert len(orders) > 1, "the choices came in the same order every time"
+    chosen = walk.choose(2)  # the next question quotes the words on the button
+    assert walk.last_reply[-1]["text"] == walk.ask(walk.position) and chosen["title"] in walk.last_reply[-1]["text"]
+    while walk.question not in CHOICE_QUESTIONS:
+        walk.type("Because")
+    walk.tap("/dont_know")  # nothing chosen: the question that would follow the choice is not asked
+    walk.finish()
+    _, answers = summary_answers(servers, chat.sender)
+    assert answers == walk.expected_answers
+    assert ("choice", chosen["title"]) in [(a[4], a[6]) for a in answers]
+    check_transcript(servers, chat)
+
+
+def test_the_three_houses_in_the_order_the_child_chooses_until_they_say_thats_all(servers):
+    chat = new_session(servers, 9, plan="three_houses")
+    walk = Walk(chat, "age_8_11")
+    walk.questions = [q for q in QUESTIONS if q[0] in ("three_houses", "closing")]
+    walk.start()
+    walk.choose_value("dreams")
+    assert walk.question == "three_houses_dreams"
+    walk.type("A house by the sea 🌊")
+    walk.type("with my dog")  # "What else goes in the house of dreams?", asked again
+    walk.type("and a treehouse")
+    walk.thats_all()
+    assert walk.question == "three_houses_good"
+    walk.tap("/skip")  # nothing for good things: "what else" is not asked either
+    assert walk.question == "three_houses_worries"
+    walk.type("When they argue")
+    walk.thats_all()
+    walk.finish()
+    _, answers = summary_answers(servers, chat.sender)
+    assert answers == walk.expected_answers
+    assert [a[1] for a in answers] == [
+        "three_houses_first", "three_houses_dreams", "three_houses_dreams_more", "three_houses_dreams_more",
+        "three_houses_good", "three_houses_worries", "closing_looking_forward",
+    ]
     check_transcript(servers, chat)
 
 

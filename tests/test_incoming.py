@@ -38,3 +38,16 @@ def test_bad_requests_are_refused(body, code):
     with pytest.raises(BadRequest) as error:
         parse_incoming(body, INTENTS)
     assert error.value.code == code
+
+
+def test_a_choice_button_carries_its_value():
+    incoming = parse_incoming({"sender": "s1", "payload": '/choose{"choice":"mixed_up"}'}, INTENTS + ["choose"])
+    assert (incoming.input, incoming.text) == ("button", '/choose{"choice":"mixed_up"}')
+
+
+@pytest.mark.parametrize(
+    "payload", ['/choose', '/skip{"choice":"x"}', '/choose{"choice":"x","other":"y"}', '/choose{"feeling":"sad"}']
+)
+def test_choices_only_with_the_choose_intent_and_one_value(payload):
+    with pytest.raises(BadRequest):
+        parse_incoming({"sender": "s1", "payload": payload}, INTENTS + ["choose"])

@@ -59,3 +59,15 @@ def test_next_activity_follows_the_plan_then_closes():
     assert next_activity(plan, "warm_up") == "three_houses"
     assert next_activity(plan, "three_houses") == "closing"
     assert next_activity([], None) == "closing"
+
+
+def test_the_part_the_child_chooses_comes_straight_after_the_choice():
+    from bot.flow import question_order
+
+    questions = ["first", "good", "good_more", "worries", "worries_more", "dreams", "dreams_more"]
+    parts = {"good": ["good", "good_more"], "worries": ["worries", "worries_more"], "dreams": ["dreams", "dreams_more"]}
+    assert question_order(questions, "first", parts, "answer:7:dreams") == [
+        "first", "dreams", "dreams_more", "good", "good_more", "worries", "worries_more"
+    ]
+    assert question_order(questions, "first", parts, "answer:7") == questions  # "I don't know": as written
+    assert question_order(questions, "first", parts, None) == questions

@@ -61,3 +61,13 @@ def test_markdown_quotes_every_line_unchanged_and_sets_the_judge_message_apart(s
 def test_an_unknown_session_is_a_clear_error(store, pack):
     with pytest.raises(SessionNotFound, match="no session"):
         build_summary(store, pack, "nope", "Europe/London")
+
+
+def test_a_choice_shows_the_words_on_the_button(store, pack, session):
+    store.record_answer(
+        session.id, activity="feelings", prompt_key="feelings_home", prompt_text="Which face shows how you feel at home?",
+        kind="choice", text=None, choice="sad", choice_label="😢 Sad", message_id="m1",
+    )
+    summary = build_summary(store, pack, session.id, "Europe/London")
+    assert summary["answers"][0]["choice_label"] == "😢 Sad"
+    assert f"{wording()['chose']} 😢 Sad\n" in render(summary, "md")

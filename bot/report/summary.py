@@ -76,6 +76,7 @@ def build_summary(store: Store, pack: PromptPack, session_id: str, time_zone: st
                 "text": answer.text,
                 "kind": answer.kind,
                 "choice": answer.choice,
+                "choice_label": answer.choice_label,
                 "at": _iso(answer.at),
             }
             for answer in answers

@@ -100,7 +100,8 @@ class Answer(Base):
     prompt_text = Column(Text, nullable=False)
     kind = Column(String(16), nullable=False)  # answer, skipped, dont_know
     text_encrypted = Column(Text)  # None when the child tapped a button instead of typing
-    choice = Column(String(200))  # the payload of the button the child tapped, if they did
+    choice = Column(String(200))  # the value (or payload) of the button the child tapped, if they did
+    choice_label = Column(Text)  # the words on that button, as the child saw them
     message_id = Column(String(64), nullable=False)
     at = Column(DateTime(timezone=True), nullable=False)
 

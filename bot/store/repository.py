@@ -67,6 +67,7 @@ class AnswerInfo:
     kind: str
     text: Optional[str]
     choice: Optional[str]
+    choice_label: Optional[str]
     message_id: str
     at: datetime
 
@@ -301,6 +302,7 @@ class Store:
         text: Optional[str],
         message_id: str,
         choice: Optional[str] = None,
+        choice_label: Optional[str] = None,
     ) -> AnswerInfo:
         """Store a child's reply to a prompt, once per message.
 
@@ -326,6 +328,7 @@ class Store:
                     kind=kind,
                     text_encrypted=self._cipher.encrypt(text),
                     choice=choice,
+                    choice_label=choice_label,
                     message_id=message_id,
                     at=utcnow(),
                 )
@@ -354,6 +357,7 @@ class Store:
             kind=row.kind,
             text=self._cipher.decrypt(row.text_encrypted),
             choice=row.choice,
+            choice_label=row.choice_label,
             message_id=row.message_id,
             at=_utc(row.at),
         )

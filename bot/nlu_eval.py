@@ -1,0 +1,75 @@
+"""How typed words are taken, measured on messages kept apart from the training data.
+
+Each message of tests/nlu/child_messages.yml is labelled `answer` or a control (stop, skip, help,
+...). It goes through the trained model exactly as the tablet channel sends typed words, and the
+result is compared with its label."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import yaml
+
+from bot.typed_controls import is_control
+
+ANSWER = "answer"
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    results: List[Tuple[str, str, str]]  # (message, expected label, label taken)
+
+    def labels(self) -> List[str]:
+        return sorted({expected for _, expected, _ in self.results})
+
+    def scores(self) -> Dict[str, Dict[str, float]]:
+        pairs = Counter((expected, taken) for _, expected, taken in self.results)
+        scores = {}
+        for label in self.labels():
+            true = pairs[(label, label)]
+            predicted = sum(n for (_, taken), n in pairs.items() if taken == label)
+            actual = sum(n for (expected, _), n in pairs.items() if expected == label)
+            scores[label] = {
+                "precision": true / predicted if predicted else 1.0,
+                "recall": true / actual if actual else 1.0,
+                "support": actual,
+            }
+        return scores
+
+    def answers_taken_as_controls(self) -> List[Tuple[str, str]]:
+        return [(message, taken) for message, expected, taken in self.results if expected == ANSWER and taken != ANSWER]
+
+    def control_recall(self) -> float:
+        controls = [(e, t) for _, e, t in self.results if e != ANSWER]
+        return sum(e == t for e, t in controls) / len(controls)
+
+    def table(self) -> str:
+        lines = ["| label | precision | recall | messages |", "| --- | --- | --- | --- |"]
+        for label, score in self.scores().items():
+            lines.append(f"| {label} | {score['precision']:.2f} | {score['recall']:.2f} | {score['support']} |")
+        lines.append(
+            f"\nControls recognised: {self.control_recall():.1%}. "
+            f"Answers taken as a control: {len(self.answers_taken_as_controls())}."
+        )
+        return "\n".join(lines)
+
+
+def load_messages(path: Path) -> Dict[str, List[str]]:
+    with path.open(encoding="utf-8") as handle:
+        return {label: [str(m) for m in messages] for label, messages in yaml.safe_load(handle).items()}
+
+
+def evaluate(model_path: Path, messages_path: Path) -> Evaluation:
+    from rasa.core.agent import Agent
+
+    from bot.channel import parse_typed
+
+    agent = Agent.load(str(model_path))
+    results = []
+    for label, messages in load_messages(messages_path).items():
+        for message in messages:
+            intent = parse_typed(agent, "nlu-evaluation", message)["intent"]["name"]
+            results.append((message, label, intent if is_control(intent) else ANSWER))
+    return Evaluation(results)

@@ -1,0 +1,42 @@
+"""When typed words count as a control (stop, skip, help, ...) and when they are an answer.
+
+Buttons are the sure way to stop, skip or get help; typed words count as a control only when they
+are a short, clear phrase the NLU is sure of and do not start with "/". Anything else is the
+child's answer: "I want it to stop when they shout" must never end the session, and when the NLU
+is unsure the words are kept as an answer."""
+from __future__ import annotations
+
+from typing import Any, Dict
+
+ANSWER_INTENT = "inform"
+# intent: the most words a typed phrase may have to count as it. Skip and "I don't know" move on,
+# so they must be short; asking for a break is short too ("we went on a break to Wales" is an
+# answer); the others ask again, so a longer phrase costs little if the NLU was wrong: the question
+# is there again to answer.
+MAX_WORDS = {
+    "skip": 5, "dont_know": 5,
+    "stop": 6, "take_break": 6, "help": 8, "repeat": 8, "talk_to_practitioner": 10,
+}
+MIN_CONFIDENCE = 0.9
+# A single word ("meh", "playtime", "next") is the most ambiguous message of all: the NLU must be
+# all but certain before it counts as a control.
+MIN_CONFIDENCE_ONE_WORD = 0.995
+
+
+def is_control(intent: str) -> bool:
+    return intent in MAX_WORDS
+
+
+def effective_intent(text: str, intent: Dict[str, Any]) -> Dict[str, Any]:
+    """The intent typed words are taken as: the NLU's, unless that is a control it is not clear of."""
+    name = intent.get("name")
+    if not is_control(name):
+        return intent
+    words = len(text.split())
+    needed = MIN_CONFIDENCE_ONE_WORD if words == 1 else MIN_CONFIDENCE
+    clear = (
+        not text.lstrip().startswith("/")
+        and words <= MAX_WORDS[name]
+        and intent.get("confidence", 0.0) >= needed
+    )
+    return intent if clear else {"name": ANSWER_INTENT, "confidence": 1.0}

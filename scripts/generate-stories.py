@@ -1,0 +1,120 @@
+# Writes data/stories/session.yml and the generated test stories (tests/stories/) from domain.yml and
+# activities.yml. Run it after adding or changing an activity: python scripts/generate-stories.py
+import yaml
+domain = yaml.safe_load(open("domain.yml"))
+acts = yaml.safe_load(open("activities.yml"))
+plan = acts["default_plan"] + ["closing"]
+intros = {k for k in domain["responses"] if k.startswith("utter_intro_")}
+choice_qs = {k[len("utter_ask_"):] for k, v in domain["responses"].items() if k.startswith("utter_ask_") and any(x.get("buttons") for x in v)}
+follow = {q: f for a in acts["activities"].values() for q, f in (a.get("follow_ups") or {}).items()}
+until = {q for a in acts["activities"].values() for q in (a.get("until_done") or [])}
+WAIT = ("help", "repeat", "take_break", "talk_to_practitioner")
+
+def lines_for(controls, with_text=False):
+    out = ["      - user: |\n          hello\n        intent: start" if with_text else "      - intent: start",
+           "      - action: utter_introduction", "      - action: utter_who_reads", "      - action: utter_ground_rules"]
+    for key in plan:
+        out += ["      - action: action_next_activity", "      - slot_was_set:", f"          - activity: {key}"]
+        if f"utter_intro_{key}" in intros:
+            out.append(f"      - action: utter_intro_{key}")
+        form = f"{key}_form"
+        slots = domain["forms"][form]["required_slots"]
+        out += [f"      - action: {form}", f"      - active_loop: {form}", "      - slot_was_set:", f"          - requested_slot: {slots[0]}"]
+        i, skipped = 0, set()
+        while i < len(slots):
+            slot = slots[i]
+            if slot in skipped:
+                i += 1; continue
+            default = ["choose"] if slot in choice_qs else (["inform", "deny"] if slot in until else ["inform"])
+            for intent in controls.get(slot, default):
+                if intent in ("skip", "dont_know") and slot in follow:
+                    skipped |= set(follow[slot])
+                out += [f"      - intent: {intent}", f"      - action: {form}", "      - slot_was_set:"]
+                if intent in WAIT or (slot in until and intent not in ("deny", "skip", "dont_know")):
+                    nxt = slot
+                else:
+                    rest = [s for s in slots[i + 1:] if s not in skipped]
+                    nxt = rest[0] if rest else "null"
+                out.append(f"          - requested_slot: {nxt}")
+            i += 1
+        out.append("      - active_loop: null")
+    out += ["      - action: utter_closing", "      - action: action_end_session"]
+    return "\n".join(out)
+
+header = '''version: "3.1"
+# A whole session in the default order, with answers, choices, a skip, an "I don't know", and
+# requests for help, a repeat, a break and the practitioner: the dialogue as a whole, for the
+# policies that learn from stories. Each activity's own file holds the rules that start, finish and
+# stop it.
+stories:
+  - story: a session in the default order
+    steps:
+'''
+open("data/stories/session.yml", "w").write(header + lines_for({
+    "three_houses_good": ["skip"], "three_houses_worries": ["dont_know"], "three_houses_dreams": ["help", "inform"],
+    "important_people_who": ["repeat", "inform"], "three_wishes_first": ["take_break", "inform"],
+    "judge_message_know": ["talk_to_practitioner", "inform"], "feelings_school": ["dont_know"],
+}) + "\n")
+t = open("tests/stories/test_conversations.yml").read()
+head = t[: t.index("stories:")] + "stories:\n"
+rest = t[t.index("  - story: asking to stop in the three houses"):]
+whole = "  - story: a whole session in the default order, with every control inside an activity\n    steps:\n" + lines_for({
+    "understanding_why": ["help", "inform"], "feelings_home": ["inform"], "feelings_school": ["skip"],
+    "three_houses_good": ["skip"], "three_houses_worries": ["dont_know"], "three_houses_dreams": ["repeat", "inform"],
+    "important_people_why": ["take_break", "inform"], "scale_score": ["dont_know"],
+    "three_wishes_second": ["talk_to_practitioner", "inform"], "judge_message_contact": ["choose"],
+    "closing_looking_forward": ["skip"],
+}, with_text=True) + "\n\n"
+open("tests/stories/test_conversations.yml", "w").write(head + whole + rest)
+
+def activity_story(key):
+    form = f"{key}_form"
+    slots = domain["forms"][form]["required_slots"]
+    out = ["  - story: every control inside " + key.replace("_", " "), "    steps:",
+           "      - intent: start", "      - action: utter_introduction", "      - action: utter_who_reads",
+           "      - action: utter_ground_rules", "      - action: action_next_activity", "      - slot_was_set:",
+           f"          - activity: {key}"]
+    if f"utter_intro_{key}" in intros:
+        out.append(f"      - action: utter_intro_{key}")
+    out += [f"      - action: {form}", f"      - active_loop: {form}", "      - slot_was_set:", f"          - requested_slot: {slots[0]}"]
+    for intent in ("help", "repeat", "take_break", "talk_to_practitioner"):
+        out += [f"      - intent: {intent}", f"      - action: {form}", "      - slot_was_set:", f"          - requested_slot: {slots[0]}"]
+    out += ["      - intent: stop", "      - action: utter_ask_stop", "      - intent: deny", f"      - action: {form}", f"      - active_loop: {form}"]
+    skipped = set()
+    cycle = ["dont_know", "skip"]
+    for i, slot in enumerate(slots):
+        if slot in skipped:
+            continue
+        if slot in until:
+            intents = ["inform", "deny"]
+        elif i == 0:
+            intents = ["choose" if slot in choice_qs else "inform"]
+        else:
+            intents = [cycle[i % 2]]
+        for intent in intents:
+            if intent in ("skip", "dont_know") and slot in follow:
+                skipped |= set(follow[slot])
+            out += [f"      - intent: {intent}", f"      - action: {form}", "      - slot_was_set:"]
+            if slot in until and intent == "inform":
+                nxt = slot
+            else:
+                rest = [s for s in slots[i + 1:] if s not in skipped]
+                nxt = rest[0] if rest else "null"
+            out.append(f"          - requested_slot: {nxt}")
+    out.append("      - active_loop: null")
+    if key == "closing":
+        out += ["      - action: utter_closing", "      - action: action_end_session"]
+    else:  # on into the closing question, so the story ends waiting for the child
+        out += ["      - action: action_next_activity", "      - slot_was_set:", "          - activity: closing",
+                "      - action: closing_form", "      - active_loop: closing_form", "      - slot_was_set:",
+                "          - requested_slot: closing_looking_forward"]
+    return "\n".join(out)
+
+header = '''version: "3.1"
+# Conversation tests for `rasa test core`: every control (help, repeat, a break, asking for the
+# practitioner, stopping and carrying on, "I don't know", skip) from inside every activity.
+# Generated from domain.yml and activities.yml when activities change; actions do not run here,
+# so the questions they move to are written out.
+stories:
+'''
+open("tests/stories/test_controls.yml", "w").write(header + "\n\n".join(activity_story(k) for k in plan) + "\n")

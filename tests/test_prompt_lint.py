@@ -1,0 +1,85 @@
+"""The prompt lint: every message the bot says is asked the way the practice brief says children
+should be asked (rules and word lists in prompt_lint.yml)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+RULES = yaml.safe_load((ROOT / "prompt_lint.yml").read_text(encoding="utf-8"))
+VARIATIONS = [
+    (name, {c["name"]: c["value"] for c in v.get("condition") or []}, v)
+    for name, variations in DOMAIN["responses"].items()
+    for v in variations
+]
+
+
+def where(name, condition):
+    band = condition.get("age_band", "default")
+    return f"domain.yml: {name}, {band}" + (" (Help wording)" if condition.get("rephrase") else "")
+
+
+def sentences(text):
+    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+
+
+def words(sentence):
+    return re.sub(r"\{[a-z_]+\}", "NAME", sentence).split()
+
+
+@pytest.mark.parametrize("name, condition, variation", VARIATIONS, ids=lambda x: x if isinstance(x, str) else "")
+def test_no_leading_wording_or_jargon(name, condition, variation):
+    text = variation["text"].lower()
+    for pattern in RULES["leading"]:
+        assert not re.search(rf"\b{re.escape(pattern.lower())}\b", text), (
+            f"{where(name, condition)}: '{pattern}' leads the child; ask openly: 'Tell me about ...'"
+        )
+    for word in RULES["jargon"]:
+        assert not re.search(rf"\b{re.escape(word.lower())}\b", text), (
+            f"{where(name, condition)}: '{word}' is jargon a child may not know; say it in everyday words"
+        )
+
+
+YOUNGEST = [(n, c, v) for n, c, v in VARIATIONS if c.get("age_band") == "age_4_7"]
+
+
+@pytest.mark.parametrize("name, condition, variation", YOUNGEST, ids=lambda x: x if isinstance(x, str) else "")
+def test_sentences_for_4_to_7_are_short(name, condition, variation):
+    for sentence in sentences(variation["text"]):
+        assert len(words(sentence)) <= RULES["max_words_4_7"], (
+            f"{where(name, condition)}: '{sentence}' has {len(words(sentence))} words; "
+            f"keep sentences for 4-7 to {RULES['max_words_4_7']} words or fewer"
+        )
+
+
+QUESTIONS_4_7 = [(n, c, v) for n, c, v in YOUNGEST if n.startswith("utter_ask_")]
+
+
+@pytest.mark.parametrize("name, condition, variation", QUESTIONS_4_7, ids=lambda x: x if isinstance(x, str) else "")
+def test_no_yes_no_questions_for_4_to_7(name, condition, variation):
+    for sentence in sentences(variation["text"]):
+        first = words(sentence)[0].lower().strip("\"'") if words(sentence) else ""
+        assert not (sentence.endswith("?") and first in RULES["yes_no_starts"]), (
+            f"{where(name, condition)}: '{sentence}' is a yes/no question; try 'Tell me about ...'"
+        )
+
+
+CHOICES = [(n, c, v) for n, c, v in VARIATIONS if v.get("buttons") and any("/choose" in b["payload"] for b in v["buttons"])]
+
+
+@pytest.mark.parametrize("name, condition, variation", CHOICES, ids=lambda x: x if isinstance(x, str) else "")
+def test_every_choice_set_has_the_three_ways_out(name, condition, variation):
+    last = [b["payload"] for b in variation["buttons"][-3:]]
+    assert last == RULES["escape_payloads"], (
+        f"{where(name, condition)}: choice buttons must end with 'Something else', \"I don't know\" "
+        "and \"I don't want to say\""
+    )
+
+
+def test_the_lint_catches_what_it_should():
+    assert re.search(r"\bdid he\b", "tell me, did he hurt you?")
+    assert len(words("If you tell me you are not safe, {practitioner_name} will tell people who can help you.")) > 12
