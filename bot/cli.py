@@ -193,9 +193,12 @@ def _transcript(args) -> None:
         ]
         _write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
-    lines = []
+    lines, shown = [], []
     for t in turns:
-        said = t.text if t.text is not None else f"[tapped {t.payload}]"
+        if t.speaker == "bot":
+            shown = t.buttons or shown
+        title = next((b.get("title") for b in shown if b.get("payload") == t.payload), t.payload)
+        said = t.text if t.text is not None else f"[tapped {title}]"
         buttons = " ".join(f"[{b.get('title')}]" for b in (t.buttons or []))
         lines.append(f"{t.at:%H:%M:%S} {t.speaker:>5}: {said}{'  ' + buttons if buttons else ''}")
     _write("\n".join(lines) + "\n")

@@ -103,3 +103,16 @@ def test_a_malformed_key_is_a_clear_error():
 def test_a_lone_surrogate_survives():
     cipher = Cipher(new_key())
     assert cipher.decrypt(cipher.encrypt("half an emoji \ud83d")) == "half an emoji \ud83d"
+
+
+def test_the_transcript_shows_the_words_on_a_tapped_button(store, session, database_url, data_key, monkeypatch, capsys):
+    from bot.cli import main
+
+    store.record_child_turn(session.id, "m1", input="button", text=None, payload="/start")
+    store.record_bot_replies(session.id, "m1", [BotMessage("Pick one", [{"title": "😊 Happy", "payload": '/choose{"choice":"happy"}'}])])
+    store.record_child_turn(session.id, "m2", input="button", text=None, payload='/choose{"choice":"happy"}')
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("OWN_WORDS_DATA_KEY", data_key)
+    assert main(["transcript", session.id]) == 0
+    out = capsys.readouterr().out
+    assert "[tapped /start]" in out and "[tapped 😊 Happy]" in out
