@@ -3,7 +3,8 @@
 What each reply means for the question it answers:
 - words typed: stored verbatim as the answer (a typed "I don't know" is stored with kind
   `dont_know`, a typed "skip" with kind `skipped`, the words kept either way);
-- the Skip or "I don't know" button: stored as `skipped` or `dont_know`, with no words;
+- the Skip or "I don't know" button: stored as `skipped` or `dont_know`, with the button's words
+  (no typed words);
 - Help (button or a short typed "I don't understand"): nothing is stored as an answer and the
   question is asked again, more simply; Repeat asks it again as it was;
 - a break, or asking for the practitioner (who is then told): the bot says so, and the question
