@@ -11,10 +11,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
+from actions.flow import about_events
 from actions.store import get_prompt_pack, get_store
 from bot.capture import NOT_ASKED, Reply, question_shown, record_reply
 from bot.flow import question_order
 from bot.prompt_pack import Activity
+from bot.read_back import activities_heard, activity_after
 
 
 class ActivityFormValidation(FormValidationAction):
@@ -60,6 +62,8 @@ class ActivityFormValidation(FormValidationAction):
             buttons=buttons,
             follow_ups=activity.follow_ups.get(question, ()),
             until_done=question in activity.until_done,
+            no_follow_up_choices=activity.no_follow_up_choices,
+            about_activity=tracker.get_slot("about_activity") if activity.for_each_activity else None,
         )
         if outcome.say:
             dispatcher.utter_message(response=outcome.say)
@@ -70,7 +74,23 @@ class ActivityFormValidation(FormValidationAction):
             events.append(SlotSet("rephrase", outcome.rephrase))
         if outcome.last_words is not None:
             events.append(SlotSet("last_words", outcome.last_words))
+        if activity.for_each_activity:
+            events += await self._next_round(tracker, required, events)
         return events
+
+    async def _next_round(self, tracker: Tracker, required: List[Text], events: List[EventType]) -> List[EventType]:
+        """Once every question is answered for one activity, the same questions again, about the
+        next activity the child said something in (none left: the form is done)."""
+        values = {slot: tracker.get_slot(slot) for slot in required}
+        values.update({e["name"]: e["value"] for e in events if e.get("event") == "slot" and e["name"] in values})
+        if any(value is None for value in values.values()):
+            return []
+        pack = get_prompt_pack()
+        answers = await asyncio.to_thread(get_store().answers, tracker.sender_id)
+        following = activity_after(activities_heard(answers, pack.read_back_candidates()), tracker.get_slot("about_activity"))
+        if following is None:
+            return []
+        return [SlotSet(slot, None) for slot in required] + about_events(pack, following)
 
 
 def _validation_for(form: str) -> type:

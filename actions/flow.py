@@ -2,19 +2,26 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.store import get_store
-from bot.flow import next_activity
+from actions.store import get_prompt_pack, get_store
+from bot.flow import CHOOSE_NEXT, CLOSING, chosen_value, next_activity
+from bot.prompt_pack import PromptPack
+from bot.read_back import activities_heard
+
+STARTED_SLOT = "activities_started"
+CHOSEN_SLOT = "choose_next_activity"  # the question that offers the child the choice
 
 
 class ActionNextActivity(Action):
-    """Sets the `activity` slot to the plan's next activity (or `closing`); the activity's rules
-    in data/stories/ then start its form."""
+    """Sets the `activity` slot to what comes next: the plan's next activity, the child's choice of
+    it, or the closing. The activity's rules in data/stories/ then start its form, with its
+    questions empty; a read-back starts at the first activity the child said something in, and is
+    left out if there is none."""
 
     def name(self) -> Text:
         return "action_next_activity"
@@ -22,9 +29,46 @@ class ActionNextActivity(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        session = await asyncio.to_thread(get_store().get_session, tracker.sender_id)
+        store, pack = get_store(), get_prompt_pack()
+        session = await asyncio.to_thread(store.get_session, tracker.sender_id)
         plan = session.plan if session else []
-        return [SlotSet("activity", next_activity(plan, tracker.get_slot("activity"))), SlotSet("rephrase", False)]
+        started = list(tracker.get_slot(STARTED_SLOT) or [])
+        # after the offer, whatever the child did ("" for no choice) decides; it is offered once
+        chosen = (chosen_value(tracker.get_slot(CHOSEN_SLOT)) or "") if tracker.get_slot("activity") == CHOOSE_NEXT else None
+        heard: Optional[List[str]] = None
+        while True:
+            following = next_activity(
+                plan, started, choosable=pack.choosable,
+                child_chooses=bool(session and session.child_chooses), chosen=chosen,
+            )
+            chosen = None
+            if following in (CHOOSE_NEXT, CLOSING) or not pack.activities[following].for_each_activity:
+                break
+            if heard is None:
+                answers = await asyncio.to_thread(store.answers, tracker.sender_id)
+                heard = activities_heard(answers, pack.read_back_candidates())
+            if heard:
+                break
+            started.append(following)  # nothing said yet to go over
+
+        events: List[EventType] = [SlotSet("activity", following), SlotSet("rephrase", False)]
+        if following != CHOOSE_NEXT:
+            events.append(SlotSet(STARTED_SLOT, started + [following]))
+        form = pack.activities[following].form
+        events += [SlotSet(question, None) for question in _questions(domain, form)]
+        if following not in (CHOOSE_NEXT, CLOSING) and pack.activities[following].for_each_activity:
+            events += about_events(pack, heard[0])
+        return events
+
+
+def about_events(pack: PromptPack, activity: str) -> List[EventType]:
+    """The activity a read-back or sharing question is about, and its name for the child."""
+    about = pack.activities[activity]
+    return [SlotSet("about_activity", activity), SlotSet("about_name", about.name_for_child or about.title)]
+
+
+def _questions(domain: Dict[Text, Any], form: str) -> List[str]:
+    return list(((domain.get("forms") or {}).get(form) or {}).get("required_slots") or [])
 
 
 class ActionStopSession(Action):

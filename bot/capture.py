@@ -14,7 +14,8 @@ What each reply means for the question it answers:
   asked again, until the child taps "That's all" (or types a plain "no");
 - a choice button: stored as a `choice`, with the button's words as the child saw them; the open
   questions that follow a choice quote it (or the typed answer) exactly. If the child does not
-  choose (skip, "I don't know"), those follow-up questions are not asked.
+  choose (skip, "I don't know"), or chooses one that needs nothing more ("That's right"), those
+  follow-up questions are not asked.
 """
 from __future__ import annotations
 
@@ -84,6 +85,8 @@ def record_reply(
     buttons: Sequence[Dict[str, Any]] = (),
     follow_ups: Sequence[str] = (),
     until_done: bool = False,
+    no_follow_up_choices: Sequence[str] = (),
+    about_activity: Optional[str] = None,
 ) -> Outcome:
     if reply.intent == HELP_INTENT:
         return Outcome(None, rephrase=True)
@@ -110,6 +113,7 @@ def record_reply(
         choice=None if reply.typed else (reply.choice or reply.text),
         choice_label=label,
         message_id=reply.message_id,
+        about_activity=about_activity,
     )
     if answer.prompt_key != prompt_key:
         # This message was already stored as the answer to an earlier question (a retry that
@@ -120,7 +124,8 @@ def record_reply(
     if until_done and not chose_nothing:
         return Outcome(None, last_words=last_words)  # kept; the same question again, until done
     reference = f"answer:{answer.id}" + (f":{answer.choice}" if kind == "choice" else "")
-    return Outcome(reference, last_words=last_words, not_asked=tuple(follow_ups) if chose_nothing else ())
+    no_follow_up = chose_nothing or (kind == "choice" and answer.choice in no_follow_up_choices)
+    return Outcome(reference, last_words=last_words, not_asked=tuple(follow_ups) if no_follow_up else ())
 
 
 def button_title(buttons: Sequence[Dict[str, Any]], payload: str) -> Optional[str]:

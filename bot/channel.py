@@ -27,6 +27,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import interpolation
 from bot.incoming import BadRequest, Incoming, parse_incoming
 from bot.store.repository import BotMessage, Store
 from bot.typed_controls import effective_intent
@@ -137,6 +138,7 @@ def _is_shuffled_choice(button: Dict[str, Any]) -> bool:
 
 
 _random = random.SystemRandom()
+interpolation.install()  # the child's words quoted back exactly (bot/interpolation.py)
 
 
 def _button_intents(agent) -> List[str]:

@@ -56,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--present", help="who else is present")
     new.add_argument("--place", help="where the session takes place")
     new.add_argument("--plan", help="activities in order, comma-separated (default: activities.yml)")
+    new.add_argument(
+        "--child-chooses", choices=["yes", "no"], default="yes",
+        help="offer the child a choice of which planned activity comes next (default: yes)",
+    )
 
     export = command("export", _export, "write the summary of a session")
     export.add_argument("session_id")
@@ -159,6 +163,7 @@ def _session_new(args) -> None:
         present=args.present,
         place=args.place,
         plan=plan,
+        child_chooses=args.child_chooses == "yes",
     )
     print(session.id)
 

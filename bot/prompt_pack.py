@@ -33,6 +33,18 @@ class Activity:
     # a choice question whose value names the part (a list of questions) to ask first
     order_chosen_by: Optional[str] = None
     parts: Dict[str, List[str]] = field(default_factory=dict)
+    # choices after which the follow-ups are not asked either ("That's right", "I have one home")
+    no_follow_up_choices: List[str] = field(default_factory=list)
+    # the button the child taps to choose this activity next; only activities with one are offered
+    button: Optional[str] = None
+    # how the bot names the activity to the child ("the three houses")
+    name_for_child: Optional[str] = None
+    # asked once for each activity the child has said something in (the read-back, sharing)
+    for_each_activity: bool = False
+    # false for activities that are not the child's words about their life (choosing what's next)
+    read_back: bool = True
+    # false for activities the bot runs by itself, outside a session's plan
+    in_plan: bool = True
 
     @property
     def form(self) -> str:
@@ -45,6 +57,8 @@ class PromptPack:
     activities: Dict[str, Activity]
     default_plan: List[str]
     languages: List[str]
+    # how each of the child's answers is shown when read back: {words} is the answer, exactly
+    read_back_line: str = "{words}"
 
     @classmethod
     def load(cls, root: Path = PROJECT_ROOT) -> "PromptPack":
@@ -59,22 +73,42 @@ class PromptPack:
                 list(spec.get("until_done") or []),
                 spec.get("order_chosen_by"),
                 {part: list(questions) for part, questions in (spec.get("parts") or {}).items()},
+                [str(choice) for choice in spec.get("no_follow_up_choices") or []],
+                spec.get("button"),
+                spec.get("name_for_child"),
+                bool(spec.get("for_each_activity", False)),
+                bool(spec.get("read_back", True)),
+                bool(spec.get("in_plan", True)),
             )
             for key, spec in (catalogue.get("activities") or {}).items()
         }
         plan = list(catalogue.get("default_plan") or [])
-        unknown = [key for key in plan if key not in activities or key == CLOSING]
+        unknown = [key for key in plan if key not in activities or key == CLOSING or not activities[key].in_plan]
         if unknown:
             raise PromptPackError(f"activities.yml: default_plan names unknown activities {unknown}")
         if CLOSING not in activities:
             raise PromptPackError(f"activities.yml: the `{CLOSING}` activity is missing")
         languages = list(domain.get("slots", {}).get("language", {}).get("values", []))
-        return cls(root, activities, plan, languages)
+        return cls(root, activities, plan, languages, str(catalogue.get("read_back_line") or "{words}"))
 
     @property
     def plannable(self) -> List[str]:
-        """The activities a session's plan may hold: all but the closing, which always ends it."""
-        return [key for key in self.activities if key != CLOSING]
+        """The activities a session's plan may hold: all but the closing, which always ends it, and
+        those the bot runs by itself."""
+        return [key for key, activity in self.activities.items() if key != CLOSING and activity.in_plan]
+
+    @property
+    def choosable(self) -> List[str]:
+        """The activities a child may choose to do next (those with a button)."""
+        return [key for key, activity in self.activities.items() if activity.button and activity.in_plan]
+
+    def read_back_candidates(self) -> List[str]:
+        """The activities whose answers a read-back or sharing activity goes over."""
+        return [
+            key
+            for key, activity in self.activities.items()
+            if activity.read_back and not activity.for_each_activity and key != CLOSING
+        ]
 
     def title(self, activity_key: str) -> str:
         activity = self.activities.get(activity_key)

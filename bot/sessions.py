@@ -36,6 +36,7 @@ def start_session(
     present: Optional[str] = None,
     place: Optional[str] = None,
     plan: Optional[Sequence[str]] = None,
+    child_chooses: bool = True,
 ) -> SessionInfo:
     if not _CASE_REFERENCE.match(case_reference or ""):
         raise SessionInputError(
@@ -64,6 +65,7 @@ def start_session(
         age_band=age_band_for(age),
         language=language,
         plan=plan,
+        child_chooses=child_chooses,
         prompt_pack_version=pack.version(),
         present=present,
         place=place,

@@ -8,17 +8,36 @@ intros = {k for k in domain["responses"] if k.startswith("utter_intro_")}
 choice_qs = {k[len("utter_ask_"):] for k, v in domain["responses"].items() if k.startswith("utter_ask_") and any(x.get("buttons") for x in v)}
 follow = {q: f for a in acts["activities"].values() for q, f in (a.get("follow_ups") or {}).items()}
 until = {q for a in acts["activities"].values() for q in (a.get("until_done") or [])}
+choosable = [k for k, a in acts["activities"].items() if a.get("button")]
+for_each = {k for k, a in acts["activities"].items() if a.get("for_each_activity")}
+
+
+def with_choices(plan):
+    """The plan as a child who is offered each choice and picks the plan's next activity goes."""
+    out = []
+    for i, key in enumerate(plan):
+        run = 0
+        for later in plan[i:]:
+            if later not in choosable:
+                break
+            run += 1
+        if run > 1:
+            out.append("choose_next")
+        out.append(key)
+    return out
+
 WAIT = ("help", "repeat", "take_break", "talk_to_practitioner")
 
 def lines_for(controls, with_text=False):
     out = ["      - user: |\n          hello\n        intent: start" if with_text else "      - intent: start",
            "      - action: utter_introduction", "      - action: utter_who_reads", "      - action: utter_ground_rules"]
-    for key in plan:
+    for key in with_choices(plan):
         out += ["      - action: action_next_activity", "      - slot_was_set:", f"          - activity: {key}"]
         if f"utter_intro_{key}" in intros:
             out.append(f"      - action: utter_intro_{key}")
         form = f"{key}_form"
-        slots = domain["forms"][form]["required_slots"]
+        # a read-back or sharing asks its questions again for each activity: two rounds here
+        slots = domain["forms"][form]["required_slots"] * (2 if key in for_each else 1)
         out += [f"      - action: {form}", f"      - active_loop: {form}", "      - slot_was_set:", f"          - requested_slot: {slots[0]}"]
         i, skipped = 0, set()
         while i < len(slots):
@@ -117,4 +136,4 @@ header = '''version: "3.1"
 # so the questions they move to are written out.
 stories:
 '''
-open("tests/stories/test_controls.yml", "w").write(header + "\n\n".join(activity_story(k) for k in plan) + "\n")
+open("tests/stories/test_controls.yml", "w").write(header + "\n\n".join(activity_story(k) for k in ["choose_next"] + plan) + "\n")

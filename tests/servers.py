@@ -162,10 +162,16 @@ class Wording:
         self.responses = domain["responses"]
         self.practitioner = practitioner
 
-    def text(self, response: str, band: str, rephrase: bool = False, last_words: Optional[str] = None) -> str:
+    def variation(self, response: str, band: str, rephrase: bool = False) -> dict:
         for variation in self.responses[response]:
             condition = {c["name"]: c["value"] for c in variation.get("condition") or []}
             if condition.get("age_band") == band and condition.get("rephrase", rephrase) == rephrase:
-                text = variation["text"].replace("{practitioner_name}", self.practitioner)
-                return text.replace("{last_words}", str(last_words))
+                return variation
         raise KeyError(f"{response} has no wording for {band}")
+
+    def text(
+        self, response: str, band: str, rephrase: bool = False, last_words: Optional[str] = None,
+        about_name: Optional[str] = None,
+    ) -> str:
+        text = self.variation(response, band, rephrase)["text"].replace("{practitioner_name}", self.practitioner)
+        return text.replace("{about_name}", str(about_name)).replace("{last_words}", str(last_words))

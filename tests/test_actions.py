@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import store as action_store
 from actions.capture import VALIDATIONS
+from actions.ask import ActionAskChooseNextActivity, ActionAskReadBackCheck
 from actions.flow import ActionNextActivity, ActionStopSession
 from actions.session import ActionSessionStart
 from tests.conftest import ROOT, load_fixture
@@ -96,15 +97,65 @@ def test_session_start_for_an_unknown_sender_sets_nothing(actions_use):
     assert [m["response"] for m in dispatcher.messages] == ["utter_session_unknown"]
 
 
-def test_next_activity_follows_the_sessions_plan(actions_use, session):
+def slot_events(events):
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def test_next_activity_follows_the_sessions_plan_with_the_next_form_empty(actions_use, session):
     state = load_fixture("tracker_three_houses_good.json")
     state["sender_id"] = session.id
-    state["slots"]["activity"] = session.plan[0]
+    state["slots"].update(activity="warm_up", activities_started=["warm_up"])
     _, events = run(ActionNextActivity(), Tracker.from_dict(state))
-    assert {e["name"]: e["value"] for e in events} == {"activity": session.plan[1], "rephrase": False}
-    state["slots"]["activity"] = session.plan[-1]
+    assert slot_events(events) == {
+        "activity": "understanding", "rephrase": False, "activities_started": ["warm_up", "understanding"],
+        "understanding_why": None,
+    }
+    # understanding is done: the child is offered the choosable activities that come next
+    state["slots"].update(activity="understanding", activities_started=["warm_up", "understanding"])
     _, events = run(ActionNextActivity(), Tracker.from_dict(state))
-    assert {e["name"]: e["value"] for e in events} == {"activity": "closing", "rephrase": False}
+    assert slot_events(events) == {"activity": "choose_next", "rephrase": False, "choose_next_activity": None}
+    dispatcher, _ = run(ActionAskChooseNextActivity(), Tracker.from_dict(state))
+    [offer] = dispatcher.messages
+    assert offer["response"] == "utter_ask_choose_next_activity"
+    assert [b["payload"] for b in offer["buttons"]] == [
+        f'/choose{{"choice":"{key}"}}'
+        for key in ("feelings", "three_houses", "important_people", "scale", "three_wishes", "judge_message")
+    ]
+    # the child tapped the scale
+    state["slots"].update(activity="choose_next", choose_next_activity="answer:3:scale")
+    _, events = run(ActionNextActivity(), Tracker.from_dict(state))
+    assert slot_events(events)["activity"] == "scale"
+    # "I don't know": the plan's order, and the choice is not offered again straight away
+    state["slots"].update(choose_next_activity="answer:4")
+    _, events = run(ActionNextActivity(), Tracker.from_dict(state))
+    assert slot_events(events)["activity"] == "feelings"
+
+
+def test_the_read_back_is_left_out_when_the_child_has_said_nothing_yet(actions_use, session):
+    state = load_fixture("tracker_three_houses_good.json")
+    state["sender_id"] = session.id
+    started = [key for key in session.plan if key not in ("read_back", "sharing")]
+    state["slots"].update(activity="judge_message", activities_started=started)
+    _, events = run(ActionNextActivity(), Tracker.from_dict(state))
+    assert slot_events(events)["activity"] == "closing"
+
+
+def test_the_read_back_shows_the_childs_words_exactly(actions_use, session):
+    for number, (kind, text, label) in enumerate(
+        [("answer", " my dog {0[x]} 🐶\n", None), ("choice", None, "😊 Happy"), ("skipped", None, "🙊 I don't want to say")]
+    ):
+        actions_use.record_answer(session.id, activity="feelings", prompt_key="q", prompt_text="Q", kind=kind,
+                                  text=text, choice_label=label, message_id=f"m{number}")
+    state = load_fixture("tracker_three_houses_good.json")
+    state["sender_id"] = session.id
+    state["slots"].update(activity="scale", activities_started=session.plan[:-2])
+    _, events = run(ActionNextActivity(), Tracker.from_dict(state))
+    assert slot_events(events)["activity"] == "read_back"
+    assert slot_events(events)["about_activity"] == "feelings"
+    state["slots"].update(slot_events(events))
+    dispatcher, _ = run(ActionAskReadBackCheck(), Tracker.from_dict(state))
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_read_back_heard", None, "utter_ask_read_back_check"]
+    assert dispatcher.messages[1]["text"] == "“ my dog {0[x]} 🐶\n”\n“😊 Happy”"
 
 
 def test_stop_ends_the_session_and_the_form(actions_use, session):

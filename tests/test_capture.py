@@ -99,6 +99,18 @@ def test_not_choosing_leaves_out_the_follow_up_questions(store, session):
     assert [a.kind for a in store.answers(session.id)] == ["dont_know"]
 
 
+def test_a_choice_that_needs_nothing_more_leaves_out_the_follow_ups_and_is_kept(store, session):
+    right = Reply(message_id="m1", intent="choose", input="button", text='/choose{"choice":"right"}', choice="right")
+    outcome = record(store, session, right, "read_back_check", follow_ups=["read_back_change"],
+                     no_follow_up_choices=["right"], about_activity="feelings")
+    assert outcome.not_asked == ("read_back_change",) and outcome.slot_value.endswith(":right")
+    [answer] = store.answers(session.id)
+    assert (answer.kind, answer.choice, answer.about_activity) == ("choice", "right", "feelings")
+    change = Reply(message_id="m2", intent="choose", input="button", text='/choose{"choice":"change"}', choice="change")
+    outcome = record(store, session, change, "read_back_check", follow_ups=["read_back_change"], no_follow_up_choices=["right"])
+    assert outcome.not_asked == ()
+
+
 def test_repeat_asks_again_as_it_was(store, session):
     outcome = record(store, session, reply(intent="repeat", input="button", text="/repeat"))
     assert (outcome.slot_value, outcome.rephrase, outcome.say) == (None, None, None)

@@ -17,7 +17,12 @@ from tests.servers import ROOT, Chat, Wording, port_is_open, start_servers
 pytestmark = pytest.mark.servers
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-PLAN = yaml.safe_load((ROOT / "activities.yml").read_text(encoding="utf-8"))["default_plan"] + ["closing"]
+CATALOGUE = yaml.safe_load((ROOT / "activities.yml").read_text(encoding="utf-8"))
+ACTIVITIES = CATALOGUE["activities"]
+# The walks below go through the default plan's activities in order, without the read-back and
+# sharing (tested on their own); the child's choice of order is tested on its own too.
+WALK_PLAN = [key for key in CATALOGUE["default_plan"] if not ACTIVITIES[key].get("for_each_activity")]
+PLAN = WALK_PLAN + ["closing"]
 QUESTIONS = [(key, slot) for key in PLAN for slot in DOMAIN["forms"][f"{key}_form"]["required_slots"]]
 PRACTITIONER = "Alex Morgan"
 WORDING = Wording(PRACTITIONER)
@@ -33,8 +38,9 @@ def servers(tmp_path_factory):
 def new_session(servers, age: int, **extra) -> Chat:
     args = ["session", "new", "--case", "FAM-2026-0042", "--child-name", "Zoë", "--age", str(age),
             "--language", "en", "--practitioner", PRACTITIONER]
+    extra = {"plan": ",".join(WALK_PLAN), "child_chooses": "no", **extra}
     for name, value in extra.items():
-        args += [f"--{name}", value]
+        args += [f"--{name.replace('_', '-')}", value]
     return Chat(servers, servers.cli(*args).strip())
 
 
@@ -42,8 +48,8 @@ def texts(messages):
     return [m.get("text") for m in messages]
 
 
-ACTIVITIES = yaml.safe_load((ROOT / "activities.yml").read_text(encoding="utf-8"))["activities"]
 FOLLOW_UPS = {q: f for a in ACTIVITIES.values() for q, f in (a.get("follow_ups") or {}).items()}
+NO_FOLLOW_UP = {q: a.get("no_follow_up_choices") or [] for a in ACTIVITIES.values() for q in a.get("follow_ups") or {}}
 UNTIL_DONE = {q for a in ACTIVITIES.values() for q in (a.get("until_done") or [])}
 CHOOSERS = {a["order_chosen_by"]: (key, a["parts"]) for key, a in ACTIVITIES.items() if a.get("order_chosen_by")}
 CHOICE_QUESTIONS = {
@@ -103,9 +109,9 @@ class Walk:
     def _answered(self, kind, text, choice, label, send):
         activity, slot = self.questions[self.position]
         self.expected_answers.append((activity, slot, self.ask(self.position, self.rephrased), text, kind, choice, label))
-        if kind in ("skipped", "dont_know"):
+        if kind in ("skipped", "dont_know") or (kind == "choice" and choice in NO_FOLLOW_UP.get(slot, [])):
             self.not_asked |= set(FOLLOW_UPS.get(slot, []))
-        else:
+        if kind not in ("skipped", "dont_know"):
             self.last_words = text if text is not None else label
         if kind == "choice" and slot in CHOOSERS:
             self._put_first(slot, choice)
@@ -332,6 +338,116 @@ def test_the_three_houses_in_the_order_the_child_chooses_until_they_say_thats_al
         "three_houses_good", "three_houses_worries", "closing_looking_forward",
     ]
     check_transcript(servers, chat)
+
+
+def payload_of(value):
+    return f'/choose{{"choice":"{value}"}}'
+
+
+def test_the_child_chooses_what_to_do_next_and_their_words_are_quoted_back_exactly(servers):
+    band = "age_4_7"
+    chat = new_session(servers, 6, plan="warm_up,feelings,three_wishes,scale", child_chooses="yes")
+    chat.tap("/start")
+    offer = chat.say("Lego")
+    assert texts(offer) == [WORDING.text("utter_ask_choose_next_activity", band)]
+    buttons = offer[0]["buttons"]
+    assert sorted((b["title"], b["payload"]) for b in buttons[:-3]) == sorted(
+        (ACTIVITIES[key]["button"], payload_of(key)) for key in ("feelings", "three_wishes", "scale")
+    )
+    assert [b["payload"] for b in buttons[-3:]] == [payload_of("something_else"), "/dont_know", "/skip"]
+
+    wishes = chat.tap(payload_of("three_wishes"))
+    assert texts(wishes) == [WORDING.text("utter_intro_three_wishes", band), WORDING.text("utter_ask_three_wishes_first", band)]
+    chat.say("A puppy")
+    chat.say("Sweets")
+    offer = chat.say("Go to the moon")
+    assert texts(offer) == [WORDING.text("utter_ask_choose_next_activity", band)]
+    assert {b["payload"] for b in offer[0]["buttons"][:-3]} == {payload_of("feelings"), payload_of("scale")}
+
+    # "I don't know": the practitioner's order, feelings before the scale
+    assert texts(chat.tap("/dont_know")) == [WORDING.text("utter_ask_feelings_home", band)]
+    typed = "sad 10[ish] {last_words}"  # quoted back exactly, braces and all
+    assert texts(chat.say(typed)) == [WORDING.text("utter_ask_feelings_home_more", band, last_words=typed)]
+    other_home = chat.say("Because")
+    assert texts(other_home) == [WORDING.text("utter_ask_feelings_other_home", band)]
+    # one home: nothing more to ask about another home
+    assert texts(chat.tap(payload_of("one_home"))) == [WORDING.text("utter_ask_feelings_school", band)]
+    # only the scale is left: no choice to offer
+    assert texts(chat.tap("/skip")) == [WORDING.text("utter_ask_scale_score", band)]
+    assert texts(chat.tap("/dont_know")) == [WORDING.text("utter_ask_closing_looking_forward", band)]
+
+    document, answers = summary_answers(servers, chat.sender)
+    assert [a["key"] for a in document["activities"]] == ["warm_up", "choose_next", "three_wishes", "feelings", "scale"]
+    chosen = [(a[4], a[6]) for a in answers if a[0] == "choose_next"]
+    assert chosen == [("choice", ACTIVITIES["three_wishes"]["button"]), ("dont_know", "🤷 I don't know")]
+    assert ("feelings", "feelings_home", typed) in [(a[0], a[1], a[3]) for a in answers]
+    assert [a[1] for a in answers if a[0] == "feelings"] == [
+        "feelings_home", "feelings_home_more", "feelings_other_home", "feelings_school",
+    ]
+    check_transcript(servers, chat)
+
+
+def test_the_read_back_and_sharing_go_over_each_activity_and_keep_both_versions(servers):
+    band = "age_8_11"
+    chat = new_session(servers, 9, plan="warm_up,three_wishes,read_back,sharing")
+    chat.tap("/start")
+    chat.say("Drawing dragons 🐉")
+    chat.say("A dog")
+    chat.tap("/skip")
+    names = {key: ACTIVITIES[key]["name_for_child"] for key in ("warm_up", "three_wishes")}
+
+    def read_back(key, heard):
+        return [WORDING.text("utter_read_back_heard", band, about_name=names[key]), heard,
+                WORDING.text("utter_ask_read_back_check", band)]
+
+    first = chat.say("  10[ish] more holidays\nwith {everyone}")
+    assert texts(first) == [WORDING.text("utter_intro_read_back", band)] + read_back("warm_up", "“Drawing dragons 🐉”")
+    assert [b["payload"] for b in first[-1]["buttons"][-3:]] == [payload_of("something_else"), "/dont_know", "/skip"]
+    second = chat.tap(payload_of("right"))
+    assert texts(second) == read_back("three_wishes", "“A dog”\n“  10[ish] more holidays\nwith {everyone}”")
+    assert texts(chat.tap(payload_of("change"))) == [WORDING.text("utter_ask_read_back_change", band, about_name=names["three_wishes"])]
+    sharing = chat.say("and a cat called Pip")
+    assert texts(sharing) == [
+        WORDING.text("utter_intro_sharing", band),
+        WORDING.text("utter_ask_sharing_preference", band, about_name=names["warm_up"]),
+    ]
+    titles = {b["payload"]: b["title"] for b in sharing[-1]["buttons"]}
+    assert titles[payload_of("practitioner_tells_judge")] == f"🗣 I'd like {PRACTITIONER} to tell the judge instead"
+    assert texts(chat.tap(payload_of("share"))) == [
+        WORDING.text("utter_ask_sharing_preference", band, about_name=names["three_wishes"])
+    ]
+    label = titles[payload_of("not_parents")]
+    assert texts(chat.tap(payload_of("not_parents"))) == [WORDING.text("utter_ask_sharing_more", band, last_words=label)]
+    assert texts(chat.say("It's private")) == [WORDING.text("utter_ask_closing_looking_forward", band)]
+    chat.say("Pizza tonight")
+
+    document, answers = summary_answers(servers, chat.sender)
+    wishes = [a[3] for a in answers if a[0] == "three_wishes"]
+    assert wishes == ["A dog", None, "  10[ish] more holidays\nwith {everyone}"]  # the first words, kept
+    assert [(a["activity"], a["about_activity"], a["prompt_key"], a["choice"], a["text"])
+            for a in document["answers"] if a["about_activity"]] == [
+        ("read_back", "warm_up", "read_back_check", "right", None),
+        ("read_back", "three_wishes", "read_back_check", "change", None),
+        ("read_back", "three_wishes", "read_back_change", None, "and a cat called Pip"),
+        ("sharing", "warm_up", "sharing_preference", "share", None),
+        ("sharing", "three_wishes", "sharing_preference", "not_parents", None),
+        ("sharing", "three_wishes", "sharing_more", None, "It's private"),
+    ]
+    read_back_prompt = [a["prompt"] for a in document["answers"] if a["prompt_key"] == "read_back_check"]
+    assert read_back_prompt == [WORDING.text("utter_ask_read_back_check", band)] * 2
+    markdown = servers.cli("export", chat.sender, "--format", "md")
+    assert "## Read-back" in markdown and "## Sharing preferences" in markdown
+    assert markdown.index("> and a cat called Pip") > markdown.index("## Read-back")
+    assert document["session"]["status"] == "completed"
+    check_transcript(servers, chat)
+
+
+def test_the_read_back_is_left_out_when_the_child_has_said_nothing(servers):
+    chat = new_session(servers, 15, plan="three_wishes,read_back,sharing")
+    chat.tap("/start")
+    chat.tap("/skip")
+    chat.tap("/dont_know")
+    assert texts(chat.tap("/skip")) == [WORDING.text("utter_ask_closing_looking_forward", "age_12_17")]
 
 
 def test_stopping_keeps_what_was_said_and_ends_the_session(servers):

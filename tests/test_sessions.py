@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.flow import next_activity
+from bot.flow import choices_now, chosen_value, next_activity
 from bot.sessions import SessionInputError, age_band_for, start_session
 
 
@@ -55,10 +55,37 @@ def test_bad_input_is_refused_with_a_clear_error_and_nothing_stored(store, pack,
 
 def test_next_activity_follows_the_plan_then_closes():
     plan = ["warm_up", "three_houses"]
-    assert next_activity(plan, None) == "warm_up"
-    assert next_activity(plan, "warm_up") == "three_houses"
-    assert next_activity(plan, "three_houses") == "closing"
-    assert next_activity([], None) == "closing"
+    assert next_activity(plan, []) == "warm_up"
+    assert next_activity(plan, ["warm_up"]) == "three_houses"
+    assert next_activity(plan, ["warm_up", "three_houses"]) == "closing"
+    assert next_activity([], []) == "closing"
+
+
+CHOOSABLE = ["feelings", "three_houses", "scale", "three_wishes"]
+
+
+def test_the_child_chooses_among_the_choosable_activities_that_come_next():
+    plan = ["warm_up", "feelings", "three_houses", "scale", "read_back", "three_wishes"]
+    offer = dict(choosable=CHOOSABLE, child_chooses=True)
+    assert next_activity(plan, [], **offer) == "warm_up"  # the warm-up is not the child's to move
+    assert next_activity(plan, ["warm_up"], **offer) == "choose_next"
+    assert choices_now(plan, ["warm_up"], CHOOSABLE) == ["feelings", "three_houses", "scale"]
+    assert next_activity(plan, ["warm_up"], chosen="scale", **offer) == "scale"
+    assert choices_now(plan, ["warm_up", "scale"], CHOOSABLE) == ["feelings", "three_houses"]
+    # "I don't know", skip, typed words, or an activity not on offer: the plan's order
+    for chosen in ("", "something_else", "three_wishes"):
+        assert next_activity(plan, ["warm_up", "scale"], chosen=chosen, **offer) == "feelings"
+    # one left before the practitioner's fixed read-back: no choice to offer
+    assert next_activity(plan, ["warm_up", "scale", "feelings"], **offer) == "three_houses"
+    assert next_activity(plan, ["warm_up", "feelings", "three_houses", "scale"], **offer) == "read_back"
+    # the practitioner turned the choice off
+    assert next_activity(plan, ["warm_up"], choosable=CHOOSABLE, child_chooses=False) == "feelings"
+
+
+def test_chosen_value_reads_the_button_a_slot_records():
+    assert chosen_value("answer:12:three_houses") == "three_houses"
+    assert chosen_value("answer:12") is None
+    assert chosen_value(None) is None
 
 
 def test_the_part_the_child_chooses_comes_straight_after_the_choice():

@@ -116,3 +116,29 @@ def test_the_transcript_shows_the_words_on_a_tapped_button(store, session, datab
     assert main(["transcript", session.id]) == 0
     out = capsys.readouterr().out
     assert "[tapped /start]" in out and "[tapped 😊 Happy]" in out
+
+
+def test_a_database_with_sessions_in_it_migrates_to_the_newest_schema(tmp_path, data_key):
+    """Every migration runs on a database in use, not only on an empty one (SQLite re-creates a
+    table for some changes, which the foreign keys of its rows can refuse)."""
+    import sqlite3
+
+    from bot.store.db import migrate
+
+    url = f"sqlite:///{tmp_path}/old.db"
+    migrate(url, "0001")
+    with sqlite3.connect(tmp_path / "old.db") as db:
+        db.execute("INSERT INTO cases (id, reference, practitioner, created_at) VALUES (1, 'C-1', 'Alex', '2026-01-01')")
+        db.execute(
+            "INSERT INTO sessions (id, case_id, child_name_encrypted, age, age_band, language, practitioner, plan,"
+            " prompt_pack_version, status, created_at) VALUES ('s1', 1, 'x', 9, 'age_8_11', 'en', 'Alex', '[]', 'v',"
+            " 'completed', '2026-01-01')"
+        )
+        db.execute(
+            "INSERT INTO answers (session_id, seq, activity, prompt_key, prompt_text, kind, message_id, at)"
+            " VALUES ('s1', 1, 'warm_up', 'warm_up_likes', 'Tell me', 'skipped', 'm1', '2026-01-01')"
+        )
+    migrate(url)
+    with sqlite3.connect(tmp_path / "old.db") as db:
+        assert db.execute("SELECT child_chooses FROM sessions").fetchall() == [(1,)]
+        assert db.execute("SELECT about_activity, kind FROM answers").fetchall() == [(None, "skipped")]

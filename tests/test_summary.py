@@ -71,3 +71,36 @@ def test_a_choice_shows_the_words_on_the_button(store, pack, session):
     summary = build_summary(store, pack, session.id, "Europe/London")
     assert summary["answers"][0]["choice_label"] == "😢 Sad"
     assert f"{wording()['chose']} 😢 Sad\n" in render(summary, "md")
+
+
+def test_feelings_read_back_and_sharing_are_grouped_for_the_report(store, pack, session):
+    def said(number, activity, key, prompt, kind, text=None, choice=None, label=None, about=None):
+        store.record_answer(
+            session.id, activity=activity, prompt_key=key, prompt_text=prompt, kind=kind, text=text,
+            choice=choice, choice_label=label, about_activity=about, message_id=f"m{number}",
+        )
+
+    said(1, "feelings", "feelings_home", "Which face shows how you feel at home?", "choice", choice="sad", label="😢 Sad")
+    said(2, "feelings", "feelings_home_more", 'You chose "😢 Sad". Tell me more.', "answer", text="they shout  ")
+    said(3, "feelings", "feelings_school", "Which face shows how you feel at school?", "dont_know", label="🤷 I don't know")
+    said(4, "read_back", "read_back_check", "Tell me if I got it right.", "choice", choice="change",
+         label="✏️ I want to add or change something", about="feelings")
+    said(5, "read_back", "read_back_change", "Tell me what you want to add or change.", "answer",
+         text="not all the time", about="feelings")
+    said(6, "sharing", "sharing_preference", "Who can read it?", "choice", choice="not_parents",
+         label="🔒 I don't want my parents to read it", about="feelings")
+    summary = build_summary(store, pack, session.id, "Europe/London")
+
+    [feelings] = summary["choices"]
+    assert [(e["answer"]["choice_label"], [f["text"] for f in e["follow_ups"]]) for e in feelings["entries"]] == [
+        ("😢 Sad", ["they shout  "]), ("🤷 I don't know", []),
+    ]
+    assert [(s["activity"], [(a["activity"], [r["order"] for r in a["answers"]]) for a in s["about"]])
+            for s in summary["gone_over"]] == [("read_back", [("feelings", [4, 5])]), ("sharing", [("feelings", [6])])]
+
+    markdown = render(summary, "md")
+    read_back = markdown[markdown.index("## Read-back"):markdown.index("## Sharing preferences")]
+    assert "### Feelings faces" in read_back and "> not all the time\n" in read_back
+    assert "🔒 I don't want my parents to read it" in markdown[markdown.index("## Sharing preferences"):]
+    choices = markdown[markdown.index(wording()["headings"]["choices"]):markdown.index(wording()["headings"]["said"])]
+    assert choices.index("😢 Sad") < choices.index("> they shout  \n")

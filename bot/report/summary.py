@@ -1,7 +1,10 @@
 """The summary of a session for the practitioner's court report, as plain data.
 
 Its JSON form is a stable interface for other tools: `session`, `activities` and `answers` (each with
-`activity`, `prompt_key`, `prompt`, `text`, `kind`, `at`). The child's words are exactly as stored."""
+`activity`, `prompt_key`, `prompt`, `text`, `kind`, `at`, and for a read-back or sharing answer the
+`about_activity`), then two groupings of those same answers for the report: `choices` (each choice
+the child made, such as a feeling or a scale score, with their words about it) and `gone_over` (the
+read-back and sharing preferences, activity by activity). The child's words are exactly as stored."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -36,6 +39,7 @@ def build_summary(store: Store, pack: PromptPack, session_id: str, time_zone: st
     for answer in answers:
         if answer.activity not in done:
             done.append(answer.activity)
+    rows = [_answer(answer) for answer in answers]
 
     return {
         "summary_format": SUMMARY_FORMAT,
@@ -64,24 +68,75 @@ def build_summary(store: Store, pack: PromptPack, session_id: str, time_zone: st
                 "key": key,
                 "title": pack.title(key),
                 "set_apart": bool(pack.activities.get(key) and pack.activities[key].set_apart),
+                "for_each_activity": bool(pack.activities.get(key) and pack.activities[key].for_each_activity),
             }
             for position, key in enumerate(done, start=1)
         ],
-        "answers": [
-            {
-                "order": answer.seq,
-                "activity": answer.activity,
-                "prompt_key": answer.prompt_key,
-                "prompt": answer.prompt_text,
-                "text": answer.text,
-                "kind": answer.kind,
-                "choice": answer.choice,
-                "choice_label": answer.choice_label,
-                "at": _iso(answer.at),
-            }
-            for answer in answers
-        ],
+        "answers": rows,
+        "choices": _choices(pack, done, rows),
+        "gone_over": _gone_over(pack, done, rows),
     }
+
+
+def _answer(answer) -> Dict[str, Any]:
+    return {
+        "order": answer.seq,
+        "activity": answer.activity,
+        "about_activity": answer.about_activity,
+        "prompt_key": answer.prompt_key,
+        "prompt": answer.prompt_text,
+        "text": answer.text,
+        "kind": answer.kind,
+        "choice": answer.choice,
+        "choice_label": answer.choice_label,
+        "at": _iso(answer.at),
+    }
+
+
+def _choices(pack: PromptPack, done: List[str], rows: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Each question with follow-ups that the child answered (a feeling, a scale score, writing to
+    or meeting the judge), with the child's answers to those follow-ups, by activity."""
+    groups = []
+    for key in done:
+        activity = pack.activities.get(key)
+        if activity is None or activity.for_each_activity or not activity.follow_ups:
+            continue
+        items = []
+        for row in rows:
+            after = activity.follow_ups.get(row["prompt_key"], [])
+            # "what else goes in ...?" follows free text, not a choice
+            if row["activity"] == key and after and not set(after) & set(activity.until_done):
+                words = [r for r in rows if r["activity"] == key and r["prompt_key"] in after and r["order"] > row["order"]]
+                items.append({"answer": row, "follow_ups": words[: len(after)]})
+        if items:
+            groups.append({"activity": key, "title": pack.title(key), "entries": items})
+    return groups
+
+
+def _gone_over(pack: PromptPack, done: List[str], rows: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The read-back and the sharing preferences: for each activity gone over, the child's answers."""
+    sections = []
+    for key in done:
+        activity = pack.activities.get(key)
+        if activity is None or not activity.for_each_activity:
+            continue
+        about_order: List[str] = []
+        for row in rows:
+            if row["activity"] == key and row["about_activity"] not in about_order:
+                about_order.append(row["about_activity"])
+        sections.append({
+            "activity": key,
+            "title": activity.title,
+            "about": [
+                {
+                    "activity": about,
+                    "title": pack.title(about),
+                    "answers": [r for r in rows if r["activity"] == key and r["about_activity"] == about],
+                }
+                for about in about_order
+            ],
+        })
+    return sections
 
 
 def _iso(moment: Optional[datetime]) -> Optional[str]:

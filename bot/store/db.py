@@ -33,8 +33,9 @@ def make_sessionmaker(engine: Engine) -> sessionmaker:
     return sessionmaker(engine, future=True, expire_on_commit=False)
 
 
-def migrate(url: str) -> None:
-    """Bring the database at `url` to the newest schema (creating it if need be)."""
+def migrate(url: str, revision: str = "head") -> None:
+    """Bring the database at `url` to the newest schema (creating it if need be), or to
+    `revision`."""
     from alembic import command  # here, so the servers that only read and write never load it
     from alembic.config import Config
 
@@ -42,4 +43,4 @@ def migrate(url: str) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url)
     make_engine(url).dispose()  # creates the SQLite folder
-    command.upgrade(config, "head")
+    command.upgrade(config, revision)

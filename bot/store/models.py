@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -46,6 +47,8 @@ class Session(Base):
     present = Column(Text)
     place = Column(Text)
     plan = Column(JSON, nullable=False)
+    # the child may choose which of the plan's activities comes next, where the bot offers it
+    child_chooses = Column(Boolean, nullable=False, default=True)
     prompt_pack_version = Column(String(64), nullable=False)
     status = Column(String(16), nullable=False)  # new, active, completed, stopped
     created_at = Column(DateTime(timezone=True), nullable=False)
@@ -102,6 +105,8 @@ class Answer(Base):
     text_encrypted = Column(Text)  # None when the child tapped a button instead of typing
     choice = Column(String(200))  # the value (or payload) of the button the child tapped, if they did
     choice_label = Column(Text)  # the words on that button, as the child saw them
+    # for a read-back or sharing answer: the activity it is about
+    about_activity = Column(String(64))
     message_id = Column(String(64), nullable=False)
     at = Column(DateTime(timezone=True), nullable=False)
 

@@ -46,6 +46,7 @@ class SessionInfo:
     present: Optional[str]
     place: Optional[str]
     plan: List[str]
+    child_chooses: bool
     prompt_pack_version: str
     status: str
     created_at: datetime
@@ -68,6 +69,7 @@ class AnswerInfo:
     text: Optional[str]
     choice: Optional[str]
     choice_label: Optional[str]
+    about_activity: Optional[str]
     message_id: str
     at: datetime
 
@@ -118,6 +120,7 @@ class Store:
         language: str,
         plan: Sequence[str],
         prompt_pack_version: str,
+        child_chooses: bool = True,
         present: Optional[str] = None,
         place: Optional[str] = None,
     ) -> SessionInfo:
@@ -141,6 +144,7 @@ class Store:
                 present=present,
                 place=place,
                 plan=list(plan),
+                child_chooses=child_chooses,
                 prompt_pack_version=prompt_pack_version,
                 status="new",
                 created_at=now,
@@ -182,6 +186,7 @@ class Store:
             present=row.present,
             place=row.place,
             plan=list(row.plan),
+            child_chooses=bool(row.child_chooses),
             prompt_pack_version=row.prompt_pack_version,
             status=row.status,
             created_at=_utc(row.created_at),
@@ -303,6 +308,7 @@ class Store:
         message_id: str,
         choice: Optional[str] = None,
         choice_label: Optional[str] = None,
+        about_activity: Optional[str] = None,
     ) -> AnswerInfo:
         """Store a child's reply to a prompt, once per message.
 
@@ -329,6 +335,7 @@ class Store:
                     text_encrypted=self._cipher.encrypt(text),
                     choice=choice,
                     choice_label=choice_label,
+                    about_activity=about_activity,
                     message_id=message_id,
                     at=utcnow(),
                 )
@@ -358,6 +365,7 @@ class Store:
             text=self._cipher.decrypt(row.text_encrypted),
             choice=row.choice,
             choice_label=row.choice_label,
+            about_activity=row.about_activity,
             message_id=row.message_id,
             at=_utc(row.at),
         )
