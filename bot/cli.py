@@ -61,6 +61,23 @@ def _parser() -> argparse.ArgumentParser:
         help="offer the child a choice of which planned activity comes next (default: yes)",
     )
 
+    users = command("users", lambda a: None, "accounts for the web app")
+    user_commands = users.add_subparsers(required=True, metavar="USERS_COMMAND")
+    add = user_commands.add_parser("add", help="add an account (the password is asked for, never given here)")
+    add.set_defaults(handler=_users_add)
+    add.add_argument("name", help="the user name to log in with")
+    add.add_argument("--role", required=True, choices=["fca", "trainer", "admin"])
+    add.add_argument("--display-name", help="the name the child is told (default: the user name)")
+    add.add_argument(
+        "--password-stdin", action="store_true",
+        help="read the password from standard input (for scripts) instead of asking twice",
+    )
+    token = user_commands.add_parser("token", help="print a new API token for scripted use of the web app's API")
+    token.set_defaults(handler=_users_token)
+    token.add_argument("name")
+
+    command("web", _web, "serve the web app (WEB_HOST:WEB_PORT)")
+
     export = command("export", _export, "write the summary of a session")
     export.add_argument("session_id")
     export.add_argument("--format", choices=["json", "md"], default="md")
@@ -166,6 +183,41 @@ def _session_new(args) -> None:
         child_chooses=args.child_chooses == "yes",
     )
     print(session.id)
+
+
+def _users_add(args) -> None:
+    from bot.store.accounts import Accounts
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        import getpass
+
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Same password again: ") != password:
+            raise CommandError("the two passwords differ; nothing was changed")
+    user = Accounts(_store()).add(args.name, password, args.role, args.display_name)
+    print(f"added {user.name} ({user.role})")
+
+
+def _users_token(args) -> None:
+    from bot.store.accounts import Accounts
+
+    print(Accounts(_store()).new_token(args.name))
+
+
+def _web(_args) -> None:
+    import logging
+
+    from waitress import serve
+
+    from bot.web import create_app
+
+    settings = load_settings()
+    app = create_app(settings)
+    logging.getLogger("waitress").setLevel(logging.WARNING)
+    print(f"Own Words web app: {settings.web_url}", flush=True)
+    serve(app, host=settings.web_host, port=settings.web_port, threads=8, ident=None)
 
 
 def _export(args) -> None:

@@ -21,6 +21,16 @@ class Settings:
     rasa_port: int
     action_port: int
     report_time_zone: str
+    web_secret_key: str = ""
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    web_idle_minutes: int = 30
+    web_cookie_secure: bool = True
+
+    @property
+    def web_url(self) -> str:
+        host = "127.0.0.1" if self.web_host in ("0.0.0.0", "::") else self.web_host
+        return f"http://{host}:{self.web_port}/"
 
     @property
     def webhook_url(self) -> str:
@@ -58,4 +68,16 @@ def load_settings() -> Settings:
         rasa_port=_port("RASA_PORT", 5005),
         action_port=_port("ACTION_PORT", 5055),
         report_time_zone=os.environ.get("REPORT_TIME_ZONE", "Europe/London"),
+        web_secret_key=os.environ.get("WEB_SECRET_KEY", "").strip(),
+        web_host=os.environ.get("WEB_HOST", "127.0.0.1"),
+        web_port=_port("WEB_PORT", 8000),
+        web_idle_minutes=_positive("WEB_IDLE_MINUTES", 30),
+        web_cookie_secure=os.environ.get("WEB_COOKIE_SECURE", "true").strip().lower() not in ("false", "0", "no"),
     )
+
+
+def _positive(name: str, default: int) -> int:
+    raw = os.environ.get(name, str(default))
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise SettingsError(f"{name} must be a whole number of at least 1, not {raw!r}")
+    return int(raw)

@@ -1,22 +1,47 @@
-"""Creating .env from .env.example on first run, with a freshly generated data key."""
+"""Creating .env from .env.example on first run, with freshly generated secrets; adding any secret
+a newer .env.example asks for to an older .env."""
 from __future__ import annotations
 
 import re
+import secrets
 from pathlib import Path
+from typing import Callable, Dict, List
 
 from bot.store.crypto import new_key
 
-_KEY_LINE = re.compile(r"^OWN_WORDS_DATA_KEY=\s*$", re.MULTILINE)
+# the settings .env.example leaves empty for each machine to generate its own
+GENERATED: Dict[str, Callable[[], str]] = {
+    "OWN_WORDS_DATA_KEY": new_key,
+    "WEB_SECRET_KEY": lambda: secrets.token_urlsafe(48),
+}
 
 
 def ensure_env_file(root: Path) -> str:
     env, example = root / ".env", root / ".env.example"
     if env.exists():
-        return ".env already exists: kept as it is"
+        added = _add_missing(env)
+        return f".env: added {', '.join(added)}" if added else ".env already exists: kept as it is"
     text = example.read_text(encoding="utf-8")
-    text, count = _KEY_LINE.subn(f"OWN_WORDS_DATA_KEY={new_key()}", text)
-    if count != 1:
-        raise RuntimeError(".env.example must have exactly one empty `OWN_WORDS_DATA_KEY=` line")
+    for name, make in GENERATED.items():
+        text, count = re.subn(rf"^{name}=\s*$", f"{name}={make()}", text, flags=re.MULTILINE)
+        if count != 1:
+            raise RuntimeError(f".env.example must have exactly one empty `{name}=` line")
     env.write_text(text, encoding="utf-8")
     env.chmod(0o600)
     return "created .env with a new data key (keep it safe: without it the stored words cannot be read)"
+
+
+def _add_missing(env: Path) -> List[str]:
+    """Fills in (or adds) each generated setting the .env lacks; the names of those it filled."""
+    text = env.read_text(encoding="utf-8")
+    filled = []
+    for name, make in GENERATED.items():
+        if re.search(rf"^{name}=\S", text, flags=re.MULTILINE):
+            continue
+        text, count = re.subn(rf"^{name}=\s*$", f"{name}={make()}", text, count=1, flags=re.MULTILINE)
+        if not count:
+            text += ("" if text.endswith("\n") or not text else "\n") + f"{name}={make()}\n"
+        filled.append(name)
+    if filled:
+        env.write_text(text, encoding="utf-8")
+    return filled

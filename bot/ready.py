@@ -1,4 +1,4 @@
-"""Waits until the action server and the Rasa server answer, then says where to send messages.
+"""Waits until the action server, the Rasa server and the web app answer, then says what to open.
 
 Run as the `ready` process of the Procfile: it stays up (honcho stops everything when any process
 ends) and only prints."""
@@ -16,6 +16,7 @@ def wait_until_ready(settings: Settings, timeout: float = 600.0) -> bool:
     checks = [
         f"http://127.0.0.1:{settings.action_port}/health",
         f"http://127.0.0.1:{settings.rasa_port}/webhooks/tablet/",
+        settings.web_url + "healthz",
     ]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -38,9 +39,9 @@ def announce_and_wait(settings: Settings) -> int:
         return 1
     print(
         "\nOwn Words is ready.\n"
-        f"  Tablet channel: POST {settings.webhook_url}\n"
-        '  Start a session: python -m bot session new --case CASE-REF --child-name NAME --age N '
-        "--language en --practitioner NAME\n"
+        f"  Open {settings.web_url} in a browser and log in.\n"
+        "  No account yet? In another terminal: .venv/bin/python -m bot users add NAME --role fca\n"
+        f"  (Scripts and tests: the tablet channel is POST {settings.webhook_url}, on this machine only.)\n"
         "  Press Ctrl-C to stop.\n",
         flush=True,
     )

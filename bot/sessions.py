@@ -37,7 +37,11 @@ def start_session(
     place: Optional[str] = None,
     plan: Optional[Sequence[str]] = None,
     child_chooses: bool = True,
+    read_aloud: Optional[bool] = None,
+    owner_id: Optional[int] = None,
 ) -> SessionInfo:
+    """Checks what the practitioner entered and creates the session. Read-aloud is on by default
+    for ages 4-7. Raises SessionInputError, or CaseNotYours for another practitioner's case."""
     if not _CASE_REFERENCE.match(case_reference or ""):
         raise SessionInputError(
             "the case reference must be 1-64 letters, digits, '/', '.', '_' or '-', starting with a letter or digit"
@@ -57,15 +61,18 @@ def start_session(
             f"the plan must list each of its activities once, from: {', '.join(pack.plannable)} "
             f"(the closing always comes last by itself); not allowed: {unknown}"
         )
+    band = age_band_for(age)
     return store.create_session(
         case_reference=case_reference,
         practitioner=practitioner,
         child_name=child_name,
         age=age,
-        age_band=age_band_for(age),
+        age_band=band,
         language=language,
         plan=plan,
         child_chooses=child_chooses,
+        read_aloud=(band == "age_4_7") if read_aloud is None else read_aloud,
+        owner_id=owner_id,
         prompt_pack_version=pack.version(),
         present=present,
         place=place,

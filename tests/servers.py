@@ -49,8 +49,12 @@ class Servers:
         return f"http://127.0.0.1:{self.settings['RASA_PORT']}/webhooks/tablet/webhook"
 
     @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings['WEB_PORT']}"
+
+    @property
     def ports(self) -> List[int]:
-        return [int(self.settings["RASA_PORT"]), int(self.settings["ACTION_PORT"])]
+        return [int(self.settings[name]) for name in ("RASA_PORT", "ACTION_PORT", "WEB_PORT")]
 
     def env(self) -> Dict[str, str]:
         return {**os.environ, **self.settings, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}"}
@@ -93,6 +97,11 @@ def start_servers(home: Path) -> Servers:
         "RASA_PORT": str(free_port()),
         "ACTION_PORT": str(free_port()),
         "SANIC_HOST": "127.0.0.1",
+        "WEB_SECRET_KEY": new_key(),
+        "WEB_HOST": "127.0.0.1",
+        "WEB_PORT": str(free_port()),
+        "WEB_IDLE_MINUTES": "30",
+        "WEB_COOKIE_SECURE": "true",
         "REPORT_TIME_ZONE": "Europe/London",
         "LOG_LEVEL": "INFO",
         "LOG_LEVEL_LIBRARIES": "ERROR",

@@ -21,12 +21,39 @@ from sqlalchemy.orm import declarative_base, relationship
 Base = declarative_base()
 
 
+class User(Base):
+    """A practitioner, trainer or administrator who logs in to the web app."""
+
+    __tablename__ = "users"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(64), nullable=False, unique=True)  # what they log in with
+    display_name = Column(String(200), nullable=False)  # what the child is told they are called
+    role = Column(String(16), nullable=False)  # fca, trainer, admin
+    password_hash = Column(Text, nullable=False)  # argon2
+    created_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class ApiToken(Base):
+    """A token for scripted use of the JSON API; only its SHA-256 is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("users.id"), nullable=False, index=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    created_at = Column(DateTime(timezone=True), nullable=False)
+
+
 class Case(Base):
     __tablename__ = "cases"
 
     id = Column(Integer, primary_key=True)
     reference = Column(String(64), nullable=False, unique=True)
     practitioner = Column(String(200), nullable=False)
+    # the user whose case it is (None for a case made on the command line, which no one's web
+    # login can open)
+    owner_id = Column(Integer)
     created_at = Column(DateTime(timezone=True), nullable=False)
 
     sessions = relationship("Session", back_populates="case")
@@ -49,6 +76,7 @@ class Session(Base):
     plan = Column(JSON, nullable=False)
     # the child may choose which of the plan's activities comes next, where the bot offers it
     child_chooses = Column(Boolean, nullable=False, default=True)
+    read_aloud = Column(Boolean, nullable=False, default=False)
     prompt_pack_version = Column(String(64), nullable=False)
     status = Column(String(16), nullable=False)  # new, active, completed, stopped
     created_at = Column(DateTime(timezone=True), nullable=False)
@@ -123,3 +151,15 @@ class Notice(Base):
     message_id = Column(String(64), nullable=False)
     at = Column(DateTime(timezone=True), nullable=False)
     acknowledged_at = Column(DateTime(timezone=True))
+
+
+class Observation(Base):
+    """The practitioner's note during a session: always apart from the child's words."""
+
+    __tablename__ = "observations"
+
+    id = Column(Integer, primary_key=True)
+    session_id = Column(String(36), ForeignKey("sessions.id"), nullable=False, index=True)
+    author = Column(String(64), nullable=False)
+    text_encrypted = Column(Text, nullable=False)
+    at = Column(DateTime(timezone=True), nullable=False)

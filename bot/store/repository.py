@@ -20,6 +20,11 @@ from bot.store.crypto import Cipher
 from bot.store.db import make_engine, make_sessionmaker
 
 T = TypeVar("T")
+
+
+class CaseNotYours(PermissionError):
+    """A session was asked for on a case that another practitioner owns."""
+
 _SEQ_RETRIES = 20
 
 
@@ -47,6 +52,8 @@ class SessionInfo:
     place: Optional[str]
     plan: List[str]
     child_chooses: bool
+    read_aloud: bool
+    owner_id: Optional[int]
     prompt_pack_version: str
     status: str
     created_at: datetime
@@ -104,6 +111,11 @@ class Store:
         settings = settings or load_settings()
         return cls(settings.database_url, settings.data_key)
 
+    @property
+    def sessionmaker(self):
+        """For the other stores that share this database (accounts)."""
+        return self._sessions
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -121,6 +133,8 @@ class Store:
         plan: Sequence[str],
         prompt_pack_version: str,
         child_chooses: bool = True,
+        read_aloud: bool = False,
+        owner_id: Optional[int] = None,
         present: Optional[str] = None,
         place: Optional[str] = None,
     ) -> SessionInfo:
@@ -130,9 +144,13 @@ class Store:
                 select(models.Case).where(models.Case.reference == case_reference)
             ).scalar_one_or_none()
             if case is None:
-                case = models.Case(reference=case_reference, practitioner=practitioner, created_at=now)
+                case = models.Case(
+                    reference=case_reference, practitioner=practitioner, owner_id=owner_id, created_at=now
+                )
                 db.add(case)
                 db.flush()
+            elif case.owner_id != owner_id:
+                raise CaseNotYours(f"case {case_reference} belongs to another practitioner")
             row = models.Session(
                 id=str(uuid.uuid4()),
                 case_id=case.id,
@@ -145,20 +163,40 @@ class Store:
                 place=place,
                 plan=list(plan),
                 child_chooses=child_chooses,
+                read_aloud=read_aloud,
                 prompt_pack_version=prompt_pack_version,
                 status="new",
                 created_at=now,
             )
             db.add(row)
             db.flush()
-            return self._session_info(row, case.reference)
+            return self._session_info(row, case)
 
     def get_session(self, session_id: str) -> Optional[SessionInfo]:
         with self._sessions() as db:
             row = db.get(models.Session, session_id)
             if row is None:
                 return None
-            return self._session_info(row, row.case.reference)
+            return self._session_info(row, row.case)
+
+    def sessions_of(self, owner_id: int) -> List[SessionInfo]:
+        """The sessions of the cases a user owns, newest first."""
+        with self._sessions() as db:
+            rows = db.execute(
+                select(models.Session)
+                .join(models.Case)
+                .where(models.Case.owner_id == owner_id)
+                .order_by(models.Session.created_at.desc())
+            ).scalars()
+            return [self._session_info(row, row.case) for row in rows]
+
+    def case_references_of(self, owner_id: int) -> List[str]:
+        with self._sessions() as db:
+            return list(
+                db.execute(
+                    select(models.Case.reference).where(models.Case.owner_id == owner_id).order_by(models.Case.reference)
+                ).scalars()
+            )
 
     def mark_started(self, session_id: str) -> None:
         with self._sessions.begin() as db:
@@ -174,10 +212,10 @@ class Store:
                 row.ended_at = utcnow()
                 row.status = status
 
-    def _session_info(self, row: models.Session, case_reference: str) -> SessionInfo:
+    def _session_info(self, row: models.Session, case: models.Case) -> SessionInfo:
         return SessionInfo(
             id=row.id,
-            case_reference=case_reference,
+            case_reference=case.reference,
             child_name=self._cipher.decrypt(row.child_name_encrypted),
             age=row.age,
             age_band=row.age_band,
@@ -187,6 +225,8 @@ class Store:
             place=row.place,
             plan=list(row.plan),
             child_chooses=bool(row.child_chooses),
+            read_aloud=bool(row.read_aloud),
+            owner_id=case.owner_id,
             prompt_pack_version=row.prompt_pack_version,
             status=row.status,
             created_at=_utc(row.created_at),
@@ -395,6 +435,26 @@ class Store:
                 select(models.Notice).where(models.Notice.session_id == session_id).order_by(models.Notice.id)
             ).scalars()
             return [{"kind": r.kind, "at": _utc(r.at), "acknowledged_at": _utc(r.acknowledged_at)} for r in rows]
+
+    # observations -----------------------------------------------------------------------------
+
+    def add_observation(self, session_id: str, author: str, text: str) -> None:
+        """The practitioner's note, kept apart from the child's words (and encrypted like them)."""
+        with self._sessions.begin() as db:
+            db.add(
+                models.Observation(
+                    session_id=session_id, author=author, text_encrypted=self._cipher.encrypt(text), at=utcnow()
+                )
+            )
+
+    def observations(self, session_id: str) -> List[dict]:
+        with self._sessions() as db:
+            rows = db.execute(
+                select(models.Observation)
+                .where(models.Observation.session_id == session_id)
+                .order_by(models.Observation.id)
+            ).scalars()
+            return [{"author": r.author, "text": self._cipher.decrypt(r.text_encrypted), "at": _utc(r.at)} for r in rows]
 
     # helpers ----------------------------------------------------------------------------------
 

@@ -1,0 +1,148 @@
+"""The JSON API the chat page uses, and scripts with an API token (`python -m bot users token NAME`).
+
+Every call needs the logged-in cookie with the CSRF token in an X-CSRFToken header, or an
+`Authorization: Bearer <token>` header. A practitioner only sees and drives the sessions of their
+own cases; any other session is answered as if it did not exist (404)."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from flask import Blueprint, abort, g, jsonify, request, url_for
+from flask_wtf.csrf import CSRFError
+
+from bot.sessions import SessionInputError, start_session
+from bot.store.repository import CaseNotYours, SessionInfo
+from bot.web import assistant, services
+from bot.web.auth import logged_in_user, token_user
+
+blueprint = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _error(status: int, error: str, message: str, **extra):
+    return jsonify({"error": error, "message": message, **extra}), status
+
+
+@blueprint.before_request
+def _who_is_asking():
+    user = token_user()
+    if user is None:
+        user = logged_in_user()
+        if user is None:
+            return _error(401, "not_logged_in", "log in, or send an API token")
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            from bot.web import csrf
+
+            try:
+                csrf.protect()
+            except CSRFError as error:
+                return _error(400, "csrf", error.description)
+    if user.role != "fca":
+        return _error(403, "not_a_practitioner", "only a practitioner (fca) runs sessions")
+    g.user = user
+
+
+def own_session(session_id: str) -> SessionInfo:
+    session = services.store().get_session(session_id)
+    if session is None or session.owner_id != g.user.id:
+        abort(404)
+    return session
+
+
+@blueprint.errorhandler(404)
+def _not_found(_error):
+    return _error(404, "not_found", "no such session among your cases")
+
+
+@blueprint.route("/sessions", methods=["POST"])
+def create_session():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _error(400, "bad_request", "send a JSON object")
+    try:
+        session = start_session(
+            services.store(), services.pack(),
+            case_reference=str(body.get("case_reference", "")),
+            child_name=str(body.get("child_name", "")),
+            age=_age(body.get("age")),
+            language=str(body.get("language", "en")),
+            practitioner=g.user.display_name,
+            present=_optional_text(body.get("present")),
+            place=_optional_text(body.get("place")),
+            plan=body.get("plan"),
+            child_chooses=bool(body.get("child_chooses", True)),
+            read_aloud=body.get("read_aloud") if isinstance(body.get("read_aloud"), bool) else None,
+            owner_id=g.user.id,
+        )
+    except SessionInputError as error:
+        return _error(400, "bad_session", str(error))
+    except CaseNotYours as error:
+        return _error(403, "case_not_yours", str(error))
+    return jsonify({"id": session.id, "chat_url": url_for("pages.chat", session_id=session.id)}), 201
+
+
+@blueprint.route("/sessions/<session_id>/messages", methods=["POST"])
+def send_message(session_id: str):
+    session = own_session(session_id)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("message_id"), str):
+        return _error(400, "bad_request", "send a JSON object with message_id and message or payload")
+    message, payload = body.get("message"), body.get("payload")
+    if (message is None) == (payload is None):
+        return _error(400, "bad_request", "send either message (typed) or payload (a button)")
+    try:
+        reply = assistant.send(
+            services.settings().webhook_url, session.id, message=message, payload=payload, message_id=body["message_id"]
+        )
+    except assistant.AssistantUnavailable:
+        return _error(503, "assistant_unavailable", "the assistant is not answering; send the same message again")
+    if reply.status != 200:
+        return jsonify(reply.body), reply.status
+    return jsonify({"messages": assistant.messages_of(reply), "status": _status(session.id)})
+
+
+@blueprint.route("/sessions/<session_id>/messages", methods=["GET"])
+def transcript(session_id: str):
+    session = own_session(session_id)
+    turns = services.store().transcript(session.id)
+    return jsonify({
+        "status": session.status,
+        "messages": [
+            {"speaker": t.speaker, "text": t.text, "payload": t.payload, "buttons": t.buttons, "at": t.at.isoformat()}
+            for t in turns
+        ],
+    })
+
+
+@blueprint.route("/sessions/<session_id>/end", methods=["POST"])
+def end(session_id: str):
+    session = own_session(session_id)
+    if session.is_open:
+        services.store().mark_ended(session.id, "ended")
+    return jsonify({"status": _status(session.id)})
+
+
+@blueprint.route("/sessions/<session_id>/observations", methods=["POST"])
+def observe(session_id: str):
+    session = own_session(session_id)
+    body = request.get_json(silent=True)
+    text = body.get("text") if isinstance(body, dict) else None
+    if not isinstance(text, str) or not text.strip():
+        return _error(400, "empty_observation", "write the observation first")
+    services.store().add_observation(session.id, g.user.name, text)
+    return jsonify({"saved": True}), 201
+
+
+def _status(session_id: str) -> str:
+    session = services.store().get_session(session_id)
+    return session.status if session else "unknown"
+
+
+def _age(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
+        raise SessionInputError("age must be a whole number from 4 to 17")
+    return int(value)
+
+
+def _optional_text(value: Any) -> Optional[str]:
+    return str(value) if value not in (None, "") else None
+

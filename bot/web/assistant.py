@@ -1,0 +1,40 @@
+"""Talking to the Rasa server's tablet channel, server-side, on 127.0.0.1."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional
+
+import requests
+
+
+class AssistantUnavailable(RuntimeError):
+    """Rasa (or the action server behind it) did not answer: the child's message may be resent
+    with the same message id, and is handled once."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int  # the channel's status: 200, or 400/403/409 with `error`
+    body: Any
+
+
+def send(webhook: str, sender: str, *, message: Optional[str], payload: Optional[str], message_id: str) -> Reply:
+    body: Dict[str, Any] = {"sender": sender, "message_id": message_id}
+    if payload is not None:
+        body["payload"] = payload
+    else:
+        body["message"] = message
+    try:
+        response = requests.post(webhook, json=body, timeout=90)
+    except requests.RequestException as error:
+        raise AssistantUnavailable(str(error.__class__.__name__)) from None
+    if response.status_code >= 500:
+        raise AssistantUnavailable(f"status {response.status_code}")
+    try:
+        return Reply(response.status_code, response.json())
+    except ValueError:
+        raise AssistantUnavailable("not JSON") from None
+
+
+def messages_of(reply: Reply) -> List[Dict[str, Any]]:
+    return reply.body if isinstance(reply.body, list) else []

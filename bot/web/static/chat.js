@@ -1,0 +1,204 @@
+// The child's chat page. Everything it says comes from the page's data block (bot/web/wording.yml);
+// nothing the child types goes into the URL, browser storage or anywhere but the web app's API.
+(() => {
+  "use strict";
+  const data = JSON.parse(document.getElementById("chat-data").textContent);
+  const words = data.words;
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const $ = (id) => document.getElementById(id);
+  const messages = $("messages"), choices = $("choices"), status = $("status"), typed = $("typed");
+  const answer = $("answer"), controls = $("controls"), panel = $("practitioner-panel");
+  const MESSAGE_GAP_MS = 900; // bot messages appear one at a time
+  const RETRY_MS = 3000;
+  let pending = null; // the message being sent, kept (with its id) until the web app has it
+  let ended = data.ended;
+  let showing = 0; // a counter, so a newer reply replaces one still appearing
+
+  function newMessageId() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  function speak(text) {
+    if (!("speechSynthesis" in window) || !text) return;
+    const utterance = new SpeechSynthesisUtterance(text);
+    utterance.lang = data.language;
+    window.speechSynthesis.speak(utterance);
+  }
+
+  function messageElement(text) {
+    const item = document.createElement("div");
+    item.className = "message";
+    const said = document.createElement("p");
+    said.textContent = text;
+    const again = document.createElement("button");
+    again.type = "button";
+    again.className = "speak";
+    again.setAttribute("aria-label", words.speak);
+    again.title = words.speak;
+    again.textContent = "🔊";
+    again.addEventListener("click", () => { window.speechSynthesis && window.speechSynthesis.cancel(); speak(text); });
+    item.append(said, again);
+    return item;
+  }
+
+  // "😊 Happy" shows as a big face with its word under it; a row of numbers as a scale.
+  function choiceButton(button) {
+    const element = document.createElement("button");
+    element.type = "button";
+    element.className = "choice";
+    element.dataset.payload = button.payload;
+    const match = /^(\P{L}+?)\s+(.+)$/u.exec(button.title);
+    if (match && !/^\d+$/.test(button.title)) {
+      const face = document.createElement("span");
+      face.className = "face";
+      face.setAttribute("aria-hidden", "true");
+      face.textContent = match[1];
+      const word = document.createElement("span");
+      word.className = "word";
+      word.textContent = match[2];
+      element.append(face, word);
+    } else {
+      element.textContent = button.title;
+    }
+    element.addEventListener("click", () => send({ payload: button.payload }));
+    return element;
+  }
+
+  function showButtons(buttons) {
+    choices.replaceChildren();
+    if (!buttons || !buttons.length) return;
+    const numbers = buttons.filter((b) => /^\d+$/.test(b.title));
+    choices.classList.toggle("scale", numbers.length >= 5);
+    buttons.forEach((b) => choices.append(choiceButton(b)));
+  }
+
+  function showReply(reply, after) {
+    const mine = ++showing;
+    messages.replaceChildren();
+    choices.replaceChildren();
+    reply.forEach((message, index) => {
+      setTimeout(() => {
+        if (mine !== showing) return;
+        messages.append(messageElement(message.text || ""));
+        if (data.read_aloud) speak(message.text);
+        if (index === reply.length - 1) {
+          showButtons(message.buttons);
+          if (after) after();
+          if (!ended) typed.focus({ preventScroll: true });
+        }
+      }, index * MESSAGE_GAP_MS);
+    });
+    if (!reply.length && after) after();
+  }
+
+  function setBusy(busy) {
+    document.body.classList.toggle("busy", busy);
+    typed.readOnly = busy;
+    document.querySelectorAll("button.choice, #controls button, #send").forEach((b) => { b.disabled = busy || ended; });
+  }
+
+  function showEnded() {
+    ended = true;
+    answer.hidden = true;
+    controls.hidden = true;
+    choices.replaceChildren();
+    $("ended-screen").hidden = false;
+  }
+
+  async function send(body) {
+    if (pending || ended) return;
+    pending = Object.assign({ message_id: newMessageId() }, body);
+    setBusy(true);
+    status.textContent = words.waiting;
+    await attempt();
+  }
+
+  async function attempt() {
+    let response, result;
+    try {
+      response = await fetch(data.send_url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+        body: JSON.stringify(pending),
+      });
+      if (response.status >= 500) throw new Error("unavailable");
+      result = await response.json();
+    } catch (error) {
+      // Calm words; the same message (same id) goes again, so it is never stored twice.
+      status.textContent = words.trouble;
+      setTimeout(attempt, RETRY_MS);
+      return;
+    }
+    const sent = pending;
+    pending = null;
+    status.textContent = "";
+    setBusy(false);
+    if (response.status === 409) { showEnded(); return; }
+    if (!response.ok) return; // e.g. an empty message: the words stay in the box
+    if ("message" in sent) typed.value = "";
+    const finished = ["completed", "stopped", "ended"].includes(result.status);
+    showReply(result.messages, () => {
+      if (sent.payload === "/take_break") $("break-screen").hidden = false;
+      if (finished) setTimeout(showEnded, 4000);
+    });
+  }
+
+  answer.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (typed.value.length) send({ message: typed.value });
+  });
+  typed.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      answer.requestSubmit();
+    }
+  });
+  controls.querySelectorAll("button[data-payload]").forEach((button) =>
+    button.addEventListener("click", () => send({ payload: button.dataset.payload })));
+  $("carry-on").addEventListener("click", () => { $("break-screen").hidden = true; typed.focus(); });
+
+  // The practitioner's discreet controls.
+  async function post(url, body) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify(body || {}),
+    });
+  }
+  $("practitioner-open").addEventListener("click", () => panel.showModal());
+  $("practitioner-close").addEventListener("click", () => panel.close());
+  $("pause").addEventListener("click", () => {
+    $("pause-screen").hidden = false; $("pause").hidden = true; $("resume").hidden = false; panel.close();
+  });
+  $("resume").addEventListener("click", () => {
+    $("pause-screen").hidden = true; $("pause").hidden = false; $("resume").hidden = true; panel.close();
+  });
+  $("note-save").addEventListener("click", async () => {
+    const note = $("note");
+    if (!note.value.trim()) return;
+    const response = await post(data.note_url, { text: note.value });
+    if (response.ok) { note.value = ""; $("note-status").textContent = panel.dataset.saved || "✓"; }
+  });
+  $("end").addEventListener("click", async () => {
+    if (!window.confirm($("end").dataset.confirm)) return;
+    const response = await post(data.end_url);
+    if (response.ok) { panel.close(); showEnded(); }
+  });
+
+  // Start, or pick up where the conversation was (after a reload).
+  async function begin() {
+    if (ended) { showEnded(); return; }
+    const response = await fetch(data.history_url, { credentials: "same-origin" });
+    const history = await response.json();
+    const turns = history.messages;
+    if (!turns.length) { send({ payload: "/start" }); return; }
+    let last = turns.length;
+    while (last > 0 && turns[last - 1].speaker === "bot") last -= 1;
+    const shown = turns.slice(last).map((t) => ({ text: t.text, buttons: t.buttons }));
+    showReply(shown);
+  }
+  begin();
+})();
