@@ -11,9 +11,9 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # `make run PYTHON310=/path/to/python3.10` chooses the interpreter (scripts/find-python310)
 export PYTHON310
 
-.PHONY: run test setup install env db model validate pytest test-stories lock clean
+.PHONY: run test setup install env db model browser validate pytest test-stories lock clean
 
-run: setup ## start the action server and the Rasa server; Ctrl-C stops both
+run: setup ## start the web app, the action server and the Rasa server; Ctrl-C stops them all
 	honcho start -f Procfile -e .env
 
 test: setup validate pytest test-stories ## the whole test suite
@@ -42,7 +42,16 @@ validate: install ## check the training data and the domain
 	$(PY) -m bot validate
 	$(PY) -m pytest -q tests/test_domain_lint.py tests/test_prompt_lint.py
 
-pytest: setup ## unit, action and HTTP integration tests
+browser: ## Debian's Chromium (and a colour emoji font) for the browser tests, installed if missing
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installing Debian's chromium for the browser tests (apt-get)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null || \
+	  { echo "error: could not install chromium (apt-get install chromium); the browser tests need /usr/bin/chromium"; exit 1; }; \
+	fi
+
+pytest: setup browser ## unit, action, HTTP integration and browser tests
 	$(PY) -m pytest -q
 
 test-stories: model ## the conversation test stories against the trained model

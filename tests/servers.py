@@ -59,10 +59,11 @@ class Servers:
     def env(self) -> Dict[str, str]:
         return {**os.environ, **self.settings, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}"}
 
-    def cli(self, *args: str) -> str:
+    def cli(self, *args: str, stdin: Optional[str] = None) -> str:
         """Run `python -m bot ARGS` against the test's database; its standard output, as text."""
         done = subprocess.run(
-            [sys.executable, "-m", "bot", *args], cwd=ROOT, env=self.env(), capture_output=True, check=False
+            [sys.executable, "-m", "bot", *args], cwd=ROOT, env=self.env(), capture_output=True, check=False,
+            input=stdin.encode("utf-8") if stdin is not None else None,
         )
         if done.returncode != 0:
             raise AssertionError(f"python -m bot {' '.join(args)} failed: {done.stderr.decode()}")

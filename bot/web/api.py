@@ -49,7 +49,7 @@ def own_session(session_id: str) -> SessionInfo:
 
 
 @blueprint.errorhandler(404)
-def _not_found(_error):
+def _not_found(_exception):
     return _error(404, "not_found", "no such session among your cases")
 
 

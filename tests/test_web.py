@@ -1,0 +1,306 @@
+"""The web app, through its real server with Rasa and the action server behind it: the JSON API (with
+an API token, and with the log-in cookie and CSRF), who may see which session, and the chat page in
+a real browser (Playwright driving Debian's Chromium)."""
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+
+from tests.servers import ROOT, Wording, start_servers
+
+pytestmark = pytest.mark.servers
+
+PASSWORD = "correct horse battery staple"
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = ROOT / "var" / "test-results" / "screenshots"
+WORDING = Wording("Alex Morgan")
+WEB_WORDING = yaml.safe_load((ROOT / "bot" / "web" / "wording.yml").read_text(encoding="utf-8"))["en"]
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    servers = start_servers(tmp_path_factory.mktemp("web"))
+    for name, display in (("alex", "Alex Morgan"), ("sam", "Sam Jones")):
+        servers.cli("users", "add", name, "--role", "fca", "--display-name", display, "--password-stdin",
+                    stdin=PASSWORD + "\n")
+    servers.cli("users", "add", "tina", "--role", "trainer", "--password-stdin", stdin=PASSWORD + "\n")
+    yield servers
+    servers.stop()
+
+
+class Api:
+    def __init__(self, servers, user):
+        self.base = servers.web_url
+        self.headers = {"Authorization": "Bearer " + servers.cli("users", "token", user).strip()}
+
+    def post(self, path, body=None):
+        return requests.post(self.base + path, json=body, headers=self.headers, timeout=120)
+
+    def get(self, path):
+        return requests.get(self.base + path, headers=self.headers, timeout=60)
+
+    def new_session(self, **fields):
+        body = {"case_reference": "WEB-1", "child_name": "Zoë", "age": 9, "language": "en",
+                "plan": ["warm_up", "three_wishes"], **fields}
+        reply = self.post("/api/sessions", body)
+        assert reply.status_code == 201, reply.text
+        return reply.json()["id"]
+
+    def say(self, session_id, **body):
+        reply = self.post(f"/api/sessions/{session_id}/messages", {"message_id": uuid.uuid4().hex, **body})
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+
+def exported(servers, session_id):
+    return json.loads(servers.cli("export", session_id, "--format", "json"))
+
+
+def test_a_whole_session_through_the_api_with_a_token(servers, awkward_answers):
+    api = Api(servers, "alex")
+    session_id = api.new_session()
+    first = api.say(session_id, payload="/start")
+    assert first["messages"][-1]["text"] == WORDING.text("utter_ask_warm_up_likes", "age_8_11")
+    typed = [awkward_answers[0], awkward_answers[6], "  spaces kept  ", "/restart", "Pizza 🍕"]
+    for text in typed:
+        reply = api.say(session_id, message=text)
+    assert reply["status"] == "completed"
+    answers = [(a["prompt_key"], a["text"]) for a in exported(servers, session_id)["answers"]]
+    assert answers == list(zip(
+        ["warm_up_likes", "three_wishes_first", "three_wishes_second", "three_wishes_third", "closing_looking_forward"],
+        typed,
+    ))
+    history = api.get(f"/api/sessions/{session_id}/messages").json()
+    assert [m["text"] for m in history["messages"] if m["speaker"] == "child"] == [None] + typed
+    assert api.post(f"/api/sessions/{session_id}/observations", {"text": "Calm, chatty"}).status_code == 201
+    assert servers.store().observations(session_id)[0]["text"] == "Calm, chatty"
+
+
+def test_a_practitioner_cannot_open_drive_or_end_another_practitioners_session(servers):
+    alex, sam = Api(servers, "alex"), Api(servers, "sam")
+    session_id = alex.new_session(case_reference="ALEX-ONLY")
+    for path in ("/messages", "/end", "/observations"):
+        reply = sam.post(f"/api/sessions/{session_id}{path}", {"message_id": "x1", "payload": "/start", "text": "x"})
+        assert (reply.status_code, reply.json()["error"]) == (404, "not_found")
+    assert sam.get(f"/api/sessions/{session_id}/messages").status_code == 404
+    reply = sam.post("/api/sessions", {"case_reference": "ALEX-ONLY", "child_name": "X", "age": 9, "language": "en"})
+    assert (reply.status_code, reply.json()["error"]) == (403, "case_not_yours")
+    assert servers.store().transcript(session_id) == []  # nothing reached the session
+    assert servers.store().get_session(session_id).status == "new"
+
+
+def test_the_api_refuses_strangers_trainers_bad_input_and_cookies_without_csrf(servers):
+    base = servers.web_url
+    assert requests.post(base + "/api/sessions", json={}, timeout=30).status_code == 401
+    bad = requests.post(base + "/api/sessions", json={}, headers={"Authorization": "Bearer nope"}, timeout=30)
+    assert bad.status_code == 401
+    trainer = Api(servers, "tina")
+    assert trainer.post("/api/sessions", {}).json()["error"] == "not_a_practitioner"
+    alex = Api(servers, "alex")
+    reply = alex.post("/api/sessions", {"case_reference": "X-1", "child_name": "A", "age": 3, "language": "en"})
+    assert (reply.status_code, reply.json()["error"]) == (400, "bad_session") and "4 to 17" in reply.json()["message"]
+    session_id = alex.new_session(case_reference="X-2")
+    reply = alex.post(f"/api/sessions/{session_id}/messages", {"message_id": "m1"})
+    assert reply.status_code == 400
+    # logged in with the cookie, but no CSRF token: refused. (requests keeps a Secure cookie off
+    # plain http, as it should; browsers make an exception for 127.0.0.1, so it is sent by hand.)
+    login_page = requests.get(base + "/login", timeout=30)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page.text).group(1)
+    cookie = next(c for c in login_page.cookies if c.name == "own_words_session")
+    assert cookie.secure and cookie.has_nonstandard_attr("HttpOnly")
+    logged_in = requests.post(
+        base + "/login", data={"name": "alex", "password": PASSWORD, "csrf_token": token},
+        headers={"Cookie": f"own_words_session={cookie.value}"}, allow_redirects=False, timeout=30,
+    )
+    assert logged_in.status_code == 302, logged_in.text
+    session_cookie = {"Cookie": f"own_words_session={logged_in.cookies['own_words_session']}"}
+    assert requests.get(base + "/", headers=session_cookie, timeout=30).status_code == 200
+    refused = requests.post(base + f"/api/sessions/{session_id}/end", json={}, headers=session_cookie, timeout=30)
+    assert (refused.status_code, refused.json()["error"]) == (400, "csrf")
+    assert servers.store().get_session(session_id).status == "new"
+
+
+# --- the chat page in a real browser -------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: `make test` installs it (make browser)"
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+def log_in(page, servers, name="alex"):
+    page.goto(servers.web_url + "/login")
+    page.fill("#name", name)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(servers.web_url + "/")
+
+
+def start_in_browser(page, servers, age, plan, case="BROWSER-1"):
+    page.goto(servers.web_url + "/sessions/new")
+    page.fill("#case_reference", case)
+    page.fill("#child_name", "Zoë")
+    page.fill("#age", str(age))
+    for box in page.query_selector_all("input[name=activities]"):
+        if (box.get_attribute("value") in plan) != box.is_checked():
+            box.click()
+    page.click("#start-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/chat/[0-9a-f-]+$"))
+    return page.url.rsplit("/", 1)[1]
+
+
+def last_message(page):
+    page.wait_for_selector("#choices button.choice, body:not(.busy) .message")
+    return page.locator(".message p").last
+
+
+def wait_for_question(page, text):
+    try:
+        page.wait_for_function(
+            "(t) => [...document.querySelectorAll('.message p')].some(p => p.textContent === t)"
+            " && !document.body.classList.contains('busy')",
+            arg=text, timeout=60000,
+        )
+    except Exception:
+        screenshot(page, "failed")
+        raise AssertionError(f"waited for {text!r}; the page shows:\n{page.inner_text('body')}") from None
+
+
+def check_accessibility(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    assert not serious, json.dumps([(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in serious], indent=1)
+
+
+def screenshot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+@pytest.mark.parametrize("age,band,viewport", [
+    (5, "age_4_7", {"width": 1280, "height": 800}),
+    (9, "age_8_11", {"width": 800, "height": 1280}),
+    (15, "age_12_17", {"width": 390, "height": 844}),
+])
+def test_a_child_answers_in_the_browser_and_every_word_is_stored_exactly(servers, browser, age, band, viewport):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    log_in(page, servers)
+    screenshot(page, f"start-page-{viewport['width']}x{viewport['height']}") if age == 9 else None
+    session_id = start_in_browser(page, servers, age, ["warm_up", "feelings", "scale"], case=f"BROWSER-{age}")
+    wait_for_question(page, WORDING.text("utter_ask_warm_up_likes", band))
+    check_accessibility(page)
+
+    typed = "I like 🐶 and drawing\n  with my nan  "
+    page.fill("#typed", typed)
+    page.click("#send")
+    wait_for_question(page, WORDING.text("utter_ask_choose_next_activity", band))
+    page.locator("#choices button.choice", has_text="Feelings faces").click()  # the child chooses
+    wait_for_question(page, WORDING.text("utter_ask_feelings_home", band))
+    assert page.locator("#typed").input_value() == ""  # sent, and only then cleared
+    faces = page.locator("#choices button.choice")
+    assert faces.count() == 10 and page.locator("#choices .face").count() == 10  # faces with a word under
+    screenshot(page, f"chat-age-{age}-{viewport['width']}x{viewport['height']}")
+    check_accessibility(page)
+    page.locator("#choices button.choice", has_text="Worried").click()
+    follow_up = WORDING.text("utter_ask_feelings_home_more", band, last_words="😟 Worried")
+    wait_for_question(page, follow_up)
+
+    # a break, then carrying on where we were
+    page.click("#controls button[data-payload='/take_break']")
+    page.wait_for_selector("#break-screen:not([hidden])")
+    page.click("#carry-on")
+    wait_for_question(page, follow_up)
+    page.fill("#typed", "when they shout")
+    page.keyboard.press("Enter")
+    wait_for_question(page, WORDING.text("utter_ask_feelings_other_home", band))
+    page.click("#controls button[data-payload='/skip']")
+    wait_for_question(page, WORDING.text("utter_ask_feelings_school", band))
+    page.click("#controls button[data-payload='/dont_know']")
+    wait_for_question(page, WORDING.text("utter_ask_scale_score", band))
+    scale = page.locator("#choices button.choice")
+    if band == "age_4_7":
+        scale.filter(has_text="OK").click()
+    else:
+        assert page.locator("#choices.scale").count() == 1  # 0-10 as a row of numbers
+        scale.filter(has_text=re.compile(r"^7$")).click()
+    # stop, confirmed: what was said is kept
+    page.wait_for_selector("body:not(.busy)")
+    page.click("#controls button[data-payload='/stop']")
+    wait_for_question(page, WORDING.text("utter_ask_stop", band))
+    page.locator("#choices button.choice").first.wait_for()
+    page.locator("#choices button[data-payload='/affirm']").click()
+    page.wait_for_selector("#ended-screen:not([hidden])", timeout=30000)
+
+    answers = exported(servers, session_id)["answers"]
+    assert [(a["prompt_key"], a["kind"], a["text"], a["choice_label"]) for a in answers] == [
+        ("warm_up_likes", "answer", typed, None),
+        ("choose_next_activity", "choice", None, "😊 Feelings faces"),
+        ("feelings_home", "choice", None, "😟 Worried"),
+        ("feelings_home_more", "answer", "when they shout", None),
+        ("feelings_other_home", "skipped", None, "🙊 I don't want to say"),
+        ("feelings_school", "dont_know", None, "🤷 I don't know"),
+        ("scale_score", "choice", None, "😐 OK" if band == "age_4_7" else "7"),
+    ]
+    assert exported(servers, session_id)["session"]["status"] == "stopped"
+    context.close()
+
+
+def test_another_practitioner_cannot_open_the_chat_page(servers, browser):
+    alex = Api(servers, "alex")
+    session_id = alex.new_session(case_reference="PAGE-ALEX")
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, servers, "sam")
+    response = page.goto(servers.web_url + f"/chat/{session_id}")
+    assert response.status == 404
+    context.close()
+
+
+def test_a_lost_reply_shows_calm_words_keeps_the_text_and_is_stored_once(servers, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, servers)
+    session_id = start_in_browser(page, servers, 9, ["warm_up", "three_wishes"], case="BROWSER-LOST")
+    wait_for_question(page, WORDING.text("utter_ask_warm_up_likes", "age_8_11"))
+    lost = []
+
+    def lose_the_first_reply(route):
+        if route.request.method == "POST" and not lost:
+            lost.append(route.request.post_data)
+            route.fetch()  # the web app gets the message and answers; the answer never arrives
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/api/sessions/*/messages", lose_the_first_reply)
+    typed = "Swimming, and my cat Biscuit 🐈"
+    page.fill("#typed", typed)
+    page.click("#send")
+    trouble = WEB_WORDING["chat"]["trouble"]["age_8_11"]
+    page.wait_for_function("(t) => document.getElementById('status').textContent === t", arg=trouble)
+    assert page.locator("#typed").input_value() == typed  # still there while it is resent
+    wait_for_question(page, WORDING.text("utter_ask_three_wishes_first", "age_8_11"))
+    assert page.locator("#typed").input_value() == ""
+    answers = exported(servers, session_id)["answers"]
+    assert [(a["prompt_key"], a["text"]) for a in answers] == [("warm_up_likes", typed)]
+    child_turns = [t for t in servers.store().transcript(session_id) if t.speaker == "child"]
+    assert [t.text for t in child_turns] == [None, typed]  # /start, then the words once
+    assert len(lost) == 1
+    context.close()

@@ -1,0 +1,73 @@
+"""The web app on its own (Flask's test client, a real database): accounts, and what happens when
+the assistant behind it does not answer."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from bot.config import Settings
+from bot.store.accounts import AccountError, Accounts
+from bot.web import create_app
+from tests.servers import free_port
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def app(database_url, data_key):
+    settings = Settings(
+        database_url=database_url, data_key=data_key, rasa_port=free_port(), action_port=free_port(),
+        report_time_zone="Europe/London", web_secret_key="test-secret-" + data_key,
+    )
+    return create_app(settings)
+
+
+def accounts(app) -> Accounts:
+    return app.extensions["own_words"]["accounts"]
+
+
+def test_passwords_are_hashed_and_checked(app):
+    user = accounts(app).add("alex", PASSWORD, "fca", "Alex Morgan")
+    assert accounts(app).check_password("alex", PASSWORD) == user
+    assert accounts(app).check_password("alex", PASSWORD + "!") is None
+    assert accounts(app).check_password("nobody", PASSWORD) is None
+    with app.extensions["own_words"]["store"].sessionmaker() as db:
+        stored = db.execute(text("SELECT password_hash FROM users")).scalar_one()
+    assert stored.startswith("$argon2") and PASSWORD not in stored
+
+
+@pytest.mark.parametrize("name,password,role,problem", [
+    ("Alex Morgan", PASSWORD, "fca", "user name"),
+    ("alex", "short", "fca", "at least"),
+    ("alex", PASSWORD, "judge", "role"),
+])
+def test_bad_accounts_are_refused_clearly(app, name, password, role, problem):
+    with pytest.raises(AccountError, match=problem):
+        accounts(app).add(name, password, role)
+
+
+def test_when_the_assistant_does_not_answer_the_api_says_so_and_stores_nothing(app):
+    accounts(app).add("alex", PASSWORD, "fca")
+    token = accounts(app).new_token("alex")
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    created = client.post("/api/sessions", json={"case_reference": "C-1", "child_name": "Zoë", "age": 6,
+                                                 "language": "en"}, headers=headers)
+    assert created.status_code == 201 and created.json["chat_url"].startswith("/chat/")
+    session_id = created.json["id"]
+    reply = client.post(f"/api/sessions/{session_id}/messages",
+                        json={"message_id": "m1", "message": "my words"}, headers=headers)
+    assert (reply.status_code, reply.json["error"]) == (503, "assistant_unavailable")
+    assert app.extensions["own_words"]["store"].transcript(session_id) == []
+    session = app.extensions["own_words"]["store"].get_session(session_id)
+    assert session.read_aloud is True and session.status == "new"  # read aloud by default for 4-7
+
+
+def test_pages_need_a_log_in_and_carry_security_headers(app):
+    client = app.test_client()
+    home = client.get("/")
+    assert home.status_code == 302 and "/login" in home.headers["Location"]
+    login = client.get("/login")
+    assert "default-src 'self'" in login.headers["Content-Security-Policy"]
+    assert login.headers["Cache-Control"] == "no-store"
+    assert client.get("/api/sessions/x/messages").status_code == 401
