@@ -150,7 +150,7 @@ def log_in(page, servers, name="alex"):
     page.wait_for_url(servers.web_url + "/")
 
 
-def start_in_browser(page, servers, age, plan, case="BROWSER-1"):
+def start_in_browser(page, servers, age, plan, case="BROWSER-1", shot=None):
     page.goto(servers.web_url + "/sessions/new")
     page.fill("#case_reference", case)
     page.fill("#child_name", "Zoë")
@@ -158,6 +158,9 @@ def start_in_browser(page, servers, age, plan, case="BROWSER-1"):
     for box in page.query_selector_all("input[name=activities]"):
         if (box.get_attribute("value") in plan) != box.is_checked():
             box.click()
+    if shot:
+        screenshot(page, shot, full_page=True)
+        check_accessibility(page)
     page.click("#start-form button[type=submit]")
     page.wait_for_url(re.compile(r".*/chat/[0-9a-f-]+$"))
     return page.url.rsplit("/", 1)[1]
@@ -188,9 +191,9 @@ def check_accessibility(page):
     assert not serious, json.dumps([(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in serious], indent=1)
 
 
-def screenshot(page, name):
+def screenshot(page, name, full_page=False):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
 @pytest.mark.parametrize("age,band,viewport", [
@@ -202,8 +205,10 @@ def test_a_child_answers_in_the_browser_and_every_word_is_stored_exactly(servers
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
     log_in(page, servers)
-    screenshot(page, f"start-page-{viewport['width']}x{viewport['height']}") if age == 9 else None
-    session_id = start_in_browser(page, servers, age, ["warm_up", "feelings", "scale"], case=f"BROWSER-{age}")
+    session_id = start_in_browser(
+        page, servers, age, ["warm_up", "feelings", "scale"], case=f"BROWSER-{age}",
+        shot=f"start-page-{viewport['width']}x{viewport['height']}",
+    )
     wait_for_question(page, WORDING.text("utter_ask_warm_up_likes", band))
     check_accessibility(page)
 

@@ -2,6 +2,9 @@
 the assistant behind it does not answer."""
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
 from sqlalchemy import text
 
@@ -71,3 +74,24 @@ def test_pages_need_a_log_in_and_carry_security_headers(app):
     assert "default-src 'self'" in login.headers["Content-Security-Policy"]
     assert login.headers["Cache-Control"] == "no-store"
     assert client.get("/api/sessions/x/messages").status_code == 401
+
+
+def log_in(client, name="alex", password=PASSWORD):
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    return client.post("/login", data={"name": name, "password": password, "csrf_token": token})
+
+
+def test_the_log_in_cookie_is_secure_http_only_strict_and_expires_when_idle(app, monkeypatch):
+    accounts(app).add("alex", PASSWORD, "fca")
+    client = app.test_client()
+    assert log_in(client, password="wrong password!").status_code == 401
+    response = log_in(client)
+    assert response.status_code == 302
+    cookie = response.headers["Set-Cookie"]
+    assert all(flag in cookie for flag in ("Secure", "HttpOnly", "SameSite=Strict"))
+    assert client.get("/").status_code == 200
+    idle = app.permanent_session_lifetime.total_seconds()
+    later = time.time() + idle + 60
+    monkeypatch.setattr(time, "time", lambda: later)  # itsdangerous reads the clock here
+    assert client.get("/").status_code == 302  # signed too long ago: logged out
