@@ -221,8 +221,11 @@ def test_a_child_answers_in_the_browser_and_every_word_is_stored_exactly(servers
     assert page.locator("#typed").input_value() == ""  # sent, and only then cleared
     faces = page.locator("#choices button.choice")
     assert faces.count() == 10 and page.locator("#choices .face").count() == 10  # faces with a word under
-    screenshot(page, f"chat-age-{age}-{viewport['width']}x{viewport['height']}")
-    check_accessibility(page)
+    for size in (viewport, {"width": 390, "height": 844}, {"width": 800, "height": 1280}):
+        page.set_viewport_size(size)  # the same page on a phone and a 10-inch tablet
+        screenshot(page, f"chat-age-{age}-{size['width']}x{size['height']}")
+        check_accessibility(page)
+    page.set_viewport_size(viewport)
     page.locator("#choices button.choice", has_text="Worried").click()
     follow_up = WORDING.text("utter_ask_feelings_home_more", band, last_words="😟 Worried")
     wait_for_question(page, follow_up)
@@ -308,4 +311,51 @@ def test_a_lost_reply_shows_calm_words_keeps_the_text_and_is_stored_once(servers
     child_turns = [t for t in servers.store().transcript(session_id) if t.speaker == "child"]
     assert [t.text for t in child_turns] == [None, typed]  # /start, then the words once
     assert len(lost) == 1
+    context.close()
+
+
+def test_read_aloud_the_practitioners_controls_and_nothing_leaves_the_app(servers, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    # record what the page asks the browser to say, without needing a voice on the test machine
+    context.add_init_script(
+        "window.__spoken = []; if (window.speechSynthesis) { window.speechSynthesis.speak ="
+        " (u) => window.__spoken.push(u.text); }"
+    )
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    log_in(page, servers)
+    session_id = start_in_browser(page, servers, 6, ["warm_up", "three_wishes"], case="BROWSER-CONTROLS")
+    question = WORDING.text("utter_ask_warm_up_likes", "age_4_7")
+    wait_for_question(page, question)
+    assert question in page.evaluate("window.__spoken")  # read aloud by default for 4-7
+    spoken = len(page.evaluate("window.__spoken"))
+    page.locator(".message button.speak").last.click()
+    assert page.evaluate("window.__spoken")[spoken:] == [question]
+
+    typed = "Lego, with my sister 🧱"
+    page.fill("#typed", typed)
+    page.click("#send")
+    wait_for_question(page, WORDING.text("utter_ask_three_wishes_first", "age_4_7"))
+    assert typed not in page.url
+    assert page.evaluate("[localStorage.length, sessionStorage.length, document.cookie]") == [0, 0, ""]
+
+    page.click("#practitioner-open")
+    page.fill("#note", "Smiled when talking about Lego")
+    page.click("#note-save")
+    page.wait_for_function("() => document.getElementById('note-status').textContent.length > 0")
+    page.click("#pause")
+    page.wait_for_selector("#pause-screen:not([hidden])")
+    page.click("#practitioner-open")
+    page.click("#resume")
+    page.wait_for_selector("#pause-screen", state="hidden")
+    page.click("#practitioner-open")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#end")
+    page.wait_for_selector("#ended-screen:not([hidden])")
+
+    assert servers.store().get_session(session_id).status == "ended"
+    assert [o["text"] for o in servers.store().observations(session_id)] == ["Smiled when talking about Lego"]
+    assert [a["text"] for a in exported(servers, session_id)["answers"]] == [typed]  # the note is not an answer
+    assert all(url.startswith(servers.web_url) for url in requested), [u for u in requested if not u.startswith(servers.web_url)]
     context.close()

@@ -78,7 +78,7 @@ class Session(Base):
     child_chooses = Column(Boolean, nullable=False, default=True)
     read_aloud = Column(Boolean, nullable=False, default=False)
     prompt_pack_version = Column(String(64), nullable=False)
-    status = Column(String(16), nullable=False)  # new, active, completed, stopped
+    status = Column(String(16), nullable=False)  # new, active, completed, stopped (by the child), ended (by the practitioner)
     created_at = Column(DateTime(timezone=True), nullable=False)
     started_at = Column(DateTime(timezone=True))
     ended_at = Column(DateTime(timezone=True))
