@@ -95,3 +95,15 @@ def test_the_log_in_cookie_is_secure_http_only_strict_and_expires_when_idle(app,
     later = time.time() + idle + 60
     monkeypatch.setattr(time, "time", lambda: later)  # itsdangerous reads the clock here
     assert client.get("/").status_code == 302  # signed too long ago: logged out
+
+
+def test_logging_out_ends_the_log_in_and_needs_the_csrf_token(app):
+    accounts(app).add("alex", PASSWORD, "fca")
+    client = app.test_client()
+    log_in(client)
+    home = client.get("/").get_data(as_text=True)
+    assert client.post("/logout").status_code == 400  # no CSRF token: refused
+    assert client.get("/").status_code == 200
+    token = re.search(r'name="csrf_token" value="([^"]+)"', home).group(1)
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/").status_code == 302
