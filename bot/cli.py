@@ -5,7 +5,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Union
 
 from bot.config import PROJECT_ROOT, SettingsError, load_settings
 
@@ -80,8 +80,12 @@ def _parser() -> argparse.ArgumentParser:
 
     export = command("export", _export, "write the summary of a session")
     export.add_argument("session_id")
-    export.add_argument("--format", choices=["json", "md"], default="md")
-    export.add_argument("--output", "-o", help="file to write (default: standard output)")
+    export.add_argument("--format", choices=["json", "md", "html", "docx"], default="md")
+    export.add_argument("--all", action="store_true", help="every answer, also those the practitioner left out")
+    export.add_argument("--output", "-o", help="file to write (default: standard output; needed for docx)")
+
+    audit = command("audit", _audit, "list the audit events of a case: who viewed, exported or changed what, when")
+    audit.add_argument("case_reference")
 
     transcript = command("transcript", _transcript, "print a session's full transcript")
     transcript.add_argument("session_id")
@@ -89,8 +93,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _write(text: str, output: Optional[str] = None) -> None:
-    data = text.encode("utf-8", "surrogatepass")
+def _write(text: Union[str, bytes], output: Optional[str] = None) -> None:
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
     if output:
         Path(output).write_bytes(data)
     else:
@@ -221,13 +225,32 @@ def _web(_args) -> None:
 
 
 def _export(args) -> None:
+    import getpass
+
     from bot.prompt_pack import PromptPack
     from bot.report.render import render
     from bot.report.summary import build_summary
+    from bot.store.reviews import Reviews
 
+    if args.format == "docx" and not args.output:
+        raise CommandError("a Word document needs a file: add -o summary.docx")
     settings = load_settings()
-    summary = build_summary(_store(), PromptPack.load(), args.session_id, settings.report_time_zone)
+    store = _store()
+    summary = build_summary(store, PromptPack.load(), args.session_id, settings.report_time_zone, include_all=args.all)
     _write(render(summary, args.format), args.output)
+    Reviews(store).audit(
+        f"command line ({getpass.getuser()})", "export", case_reference=summary["session"]["case_reference"],
+        session_id=args.session_id,
+        detail={"format": args.format, "all": args.all, "content_hash": summary["content_hash"]},
+    )
+
+
+def _audit(args) -> None:
+    from bot.store.reviews import Reviews
+
+    for event in Reviews(_store()).audit_events(args.case_reference):
+        detail = json.dumps(event["detail"], ensure_ascii=False) if event["detail"] else ""
+        print(f"{event['at']}  {event['actor']}  {event['action']}  {event['session_id'] or ''}  {detail}".rstrip())
 
 
 def _transcript(args) -> None:

@@ -142,3 +142,21 @@ def test_a_database_with_sessions_in_it_migrates_to_the_newest_schema(tmp_path, 
     with sqlite3.connect(tmp_path / "old.db") as db:
         assert db.execute("SELECT child_chooses FROM sessions").fetchall() == [(1,)]
         assert db.execute("SELECT about_activity, kind FROM answers").fetchall() == [(None, "skipped")]
+
+
+def test_a_review_only_touches_an_answer_of_its_own_session_and_never_the_words(store, pack, session):
+    import pytest
+
+    from bot.sessions import start_session
+    from bot.store.reviews import ReviewError, Reviews
+
+    other = start_session(store, pack, case_reference="CASE-2", child_name="Kit", age=12, language="en",
+                          practitioner="Alex")
+    answer = store.record_answer(other.id, activity="warm_up", prompt_key="warm_up_likes", prompt_text="Q",
+                                 kind="answer", text="mine", message_id="m1")
+    with pytest.raises(ReviewError):
+        Reviews(store).set(session.id, answer.id, "alex", included=False)
+    review = Reviews(store).set(other.id, answer.id, "alex", included=False, note="a note")
+    assert (review.included, review.note) == (False, "a note")
+    assert Reviews(store).set(other.id, answer.id, "alex", note="").note is None
+    assert store.answers(other.id)[0].text == "mine"

@@ -104,3 +104,95 @@ def test_feelings_read_back_and_sharing_are_grouped_for_the_report(store, pack, 
     assert "🔒 I don't want my parents to read it" in markdown[markdown.index("## Sharing preferences"):]
     choices = markdown[markdown.index(wording()["headings"]["choices"]):markdown.index(wording()["headings"]["said"])]
     assert choices.index("😢 Sad") < choices.index("> they shout  \n")
+
+
+MARKUP = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '=HYPERLINK("http://x","y")', "**bold**",
+          "{{ 7*7 }}", "line one\nline two\ttabbed"]
+
+
+@pytest.fixture
+def marked_up(store, session):
+    from bot.store.reviews import Reviews
+
+    store.mark_started(session.id)
+    for number, text in enumerate(MARKUP):
+        store.record_answer(session.id, activity="warm_up", prompt_key="warm_up_likes", prompt_text=f"Q{number}",
+                            kind="answer", text=text, message_id=f"m{number}")
+    store.record_answer(session.id, activity="three_wishes", prompt_key="three_wishes_first", prompt_text="A wish",
+                        kind="answer", text="a secret wish", message_id="left-out")
+    left_out = store.answers(session.id)[-1]
+    Reviews(store).set(session.id, left_out.id, "alex", included=False, note="Not relevant to the application")
+    Reviews(store).set(session.id, store.answers(session.id)[0].id, "alex", note="Said with a smile")
+    store.mark_ended(session.id, "completed")
+    return session
+
+
+def test_every_format_shows_markup_literally_and_leaves_out_what_the_practitioner_left_out(store, pack, marked_up):
+    import io
+
+    from docx import Document
+    from markupsafe import escape
+
+    summary = build_summary(store, pack, marked_up.id, "Europe/London")
+    assert summary["session"]["answers_left_out"] == 1
+    markdown, page = render(summary, "md"), render(summary, "html")
+    word = Document(io.BytesIO(render(summary, "docx")))
+    word_text = "\n".join(p.text for p in word.paragraphs)
+    for text in MARKUP:
+        assert all(f"> {line}\n" in markdown for line in text.split("\n"))
+        assert f"“{escape(text)}”" in page  # escaped, so a browser shows it as typed
+        assert f"“{text}”" in word_text  # byte for byte, in its own run
+    assert "<script>alert(1)</script>" not in page.replace("&lt;script&gt;", "")
+    for rendered, label in ((markdown, wording()["practitioner_note"]), (page, str(escape(wording()["practitioner_note"]))),
+                            (word_text, wording()["practitioner_note"])):
+        assert "a secret wish" not in rendered
+        assert "Said with a smile" in rendered and label in rendered  # the practitioner's note, labelled as theirs
+    footer = word.sections[0].footer.paragraphs[0].text
+    assert marked_up.id in footer and summary["content_hash"] in footer
+    assert summary["content_hash"] in markdown and summary["content_hash"] in page
+    everything = build_summary(store, pack, marked_up.id, "Europe/London", include_all=True)
+    assert "a secret wish" in render(everything, "md")
+    assert [a["included"] for a in everything["answers"]][-1] is False
+    assert everything["content_hash"] != summary["content_hash"]
+
+
+def test_the_content_hash_matches_the_record_and_changes_with_it(store, pack, marked_up):
+    first = build_summary(store, pack, marked_up.id, "Europe/London")
+    assert build_summary(store, pack, marked_up.id, "Europe/London")["content_hash"] == first["content_hash"]
+    store.add_observation(marked_up.id, "alex", "Another note")
+    assert build_summary(store, pack, marked_up.id, "Europe/London")["content_hash"] != first["content_hash"]
+
+
+def test_the_export_command_writes_each_format_and_logs_each_export(store, marked_up, database_url, data_key,
+                                                                     monkeypatch, tmp_path, capsys):
+    from docx import Document
+
+    from bot.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("OWN_WORDS_DATA_KEY", data_key)
+    assert main(["export", marked_up.id, "--format", "docx"]) == 2  # a Word file needs -o
+    assert "-o" in capsys.readouterr().err
+    assert main(["export", marked_up.id, "--format", "docx", "-o", str(tmp_path / "s.docx")]) == 0
+    assert "“**bold**”" in [p.text for p in Document(str(tmp_path / "s.docx")).paragraphs]
+    assert main(["export", marked_up.id, "--format", "html", "--all", "-o", str(tmp_path / "s.html")]) == 0
+    assert "a secret wish" in (tmp_path / "s.html").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["audit", "CASE-1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("  ")[2] for line in lines] == ["export", "export"]
+    assert '"format": "docx"' in lines[0] and '"all": true' in lines[1]
+
+
+def test_characters_word_cannot_hold_are_marked_in_the_word_file_only(store, pack, session):
+    import io
+
+    from docx import Document
+
+    text = "bell\x07 and vertical\x0btab"
+    store.record_answer(session.id, activity="warm_up", prompt_key="warm_up_likes", prompt_text="Q", kind="answer",
+                        text=text, message_id="m1")
+    summary = build_summary(store, pack, session.id, "Europe/London")
+    word = Document(io.BytesIO(render(summary, "docx")))
+    assert "“bell\ufffd and vertical\ufffdtab”" in [p.text for p in word.paragraphs]
+    assert summary["answers"][0]["text"] == text and f"> {text}\n" in render(summary, "md")

@@ -1,20 +1,25 @@
-"""Rendering a summary (see summary.py) as JSON or Markdown.
+"""Rendering a summary (see summary.py) as JSON, Markdown, printable HTML or Word.
 
-The wording around the child's words lives in templates/ (summary.md.j2 and wording.yml), which a
-trainer can edit; the child's words are put in unchanged."""
+Every format lays the summary out the same way (outline.py); the wording around the child's words
+lives in templates/ (wording.yml, summary.md.j2, summary.html.j2), which a trainer can edit, and the
+child's words are put in unchanged. HTML is autoescaped, so words that look like markup show as
+typed; Markdown is plain text, never rendered by us."""
 from __future__ import annotations
 
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, Union
 from zoneinfo import ZoneInfo
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from bot.report.outline import outline
+from bot.report.word import render_word
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-FORMATS = ("json", "md")
+FORMATS = ("json", "md", "html", "docx")
 
 
 def wording() -> Dict[str, Any]:
@@ -22,33 +27,39 @@ def wording() -> Dict[str, Any]:
         return yaml.safe_load(handle)
 
 
-def render(summary: Dict[str, Any], fmt: str) -> str:
+def render(summary: Dict[str, Any], fmt: str) -> Union[str, bytes]:
+    """Text for json, md and html; the bytes of a .docx for docx."""
     if fmt == "json":
-        return render_json(summary)
-    if fmt == "md":
-        return render_markdown(summary)
-    raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
-
-
-def render_json(summary: Dict[str, Any]) -> str:
-    document = dict(summary, note=wording()["verbatim_note"])
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-
-
-def render_markdown(summary: Dict[str, Any]) -> str:
+        return json.dumps(dict(summary, note=wording()["verbatim_note"]), ensure_ascii=False, indent=2) + "\n"
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    words = wording()
+    zone = ZoneInfo(summary["session"]["time_zone"])
+    local = _localised(summary, zone)
+    title = words["title"].replace("{child_name}", summary["session"]["child_name"])
+    footer = f"{summary['session']['id']}, {words['export_hash']} {summary['content_hash']}"
+    sections = outline(local, words)
+    if fmt == "docx":
+        return render_word(title, sections, words, footer, lambda iso: _local(iso, zone, "%Y-%m-%d %H:%M"))
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES),
-        # Markdown is not HTML: escaping would change the child's words. HTML templates (later)
-        # are autoescaped.
-        autoescape=select_autoescape(["html", "htm", "xml"]),
+        # Markdown is not HTML: escaping would change the child's words there.
+        autoescape=select_autoescape(["html", "htm", "xml", "html.j2"]),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
-    zone = ZoneInfo(summary["session"]["time_zone"])
     environment.filters["quote"] = _blockquote
-    environment.filters["local_time"] = lambda iso: _local(iso, zone, "%H:%M")
-    environment.filters["minutes"] = _minutes
-    return environment.get_template("summary.md.j2").render(summary=summary, wording=wording())
+    environment.filters["local_time"] = lambda iso: _local(iso, zone, "%Y-%m-%d %H:%M")
+    template = "summary.md.j2" if fmt == "md" else "summary.html.j2"
+    return environment.get_template(template).render(title=title, sections=sections, wording=words, footer=footer)
+
+
+def _localised(summary: Dict[str, Any], zone: ZoneInfo) -> Dict[str, Any]:
+    session = dict(summary["session"])
+    session["started_local"] = _local(session["started_at"], zone, "%H:%M")
+    session["ended_local"] = _local(session["ended_at"], zone, "%H:%M") if session["ended_at"] else None
+    session["duration_text"] = _minutes(session["duration_seconds"])
+    return dict(summary, session=session)
 
 
 def _blockquote(text: str) -> str:

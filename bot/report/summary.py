@@ -2,11 +2,14 @@
 
 Its JSON form is a stable interface for other tools: `session`, `activities` and `answers` (each with
 `activity`, `prompt_key`, `prompt`, `text`, `kind`, `at`, and for a read-back or sharing answer the
-`about_activity`), then two groupings of those same answers for the report: `choices` (each choice
+`about_activity`, and the practitioner's `included` and `note`), `observations` (the
+practitioner's, during the session), `content_hash`, then two groupings of those same answers for the report: `choices` (each choice
 the child made, such as a feeling or a scale score, with their words about it) and `gone_over` (the
 read-back and sharing preferences, activity by activity). The child's words are exactly as stored."""
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime
 from typing import Any, Dict, List, Optional
 from zoneinfo import ZoneInfo
@@ -14,6 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.prompt_pack import PromptPack
 from bot.sessions import AGE_BAND_LABELS
 from bot.store.repository import Store
+from bot.store.reviews import ReviewInfo, Reviews
 
 SUMMARY_FORMAT = "own-words/summary/1"
 
@@ -22,11 +26,18 @@ class SessionNotFound(LookupError):
     pass
 
 
-def build_summary(store: Store, pack: PromptPack, session_id: str, time_zone: str) -> Dict[str, Any]:
+def build_summary(
+    store: Store, pack: PromptPack, session_id: str, time_zone: str, *, include_all: bool = False
+) -> Dict[str, Any]:
+    """The summary of a session: by default only the answers the practitioner has not left out
+    (every answer is in until they do); `include_all` for every answer, each marked."""
     session = store.get_session(session_id)
     if session is None:
         raise SessionNotFound(f"no session has the id {session_id!r}")
-    answers = store.answers(session_id)
+    reviews = Reviews(store).of_session(session_id)
+    every_answer = store.answers(session_id)
+    left_out = [a for a in every_answer if a.id in reviews and not reviews[a.id].included]
+    answers = every_answer if include_all else [a for a in every_answer if a not in left_out]
     zone = ZoneInfo(time_zone)
     started = session.started_at or session.created_at
     duration = (
@@ -39,9 +50,9 @@ def build_summary(store: Store, pack: PromptPack, session_id: str, time_zone: st
     for answer in answers:
         if answer.activity not in done:
             done.append(answer.activity)
-    rows = [_answer(answer) for answer in answers]
+    rows = [_answer(answer, reviews.get(answer.id)) for answer in answers]
 
-    return {
+    summary = {
         "summary_format": SUMMARY_FORMAT,
         "session": {
             "id": session.id,
@@ -60,7 +71,11 @@ def build_summary(store: Store, pack: PromptPack, session_id: str, time_zone: st
             "duration_seconds": duration,
             "status": session.status,
             "plan": session.plan,
+            "child_chose_order": session.child_chooses,
+            "read_aloud": session.read_aloud,
             "prompt_pack_version": session.prompt_pack_version,
+            "answers_left_out": len(left_out),
+            "all_answers": include_all,
         },
         "activities": [
             {
@@ -75,10 +90,22 @@ def build_summary(store: Store, pack: PromptPack, session_id: str, time_zone: st
         "answers": rows,
         "choices": _choices(pack, done, rows),
         "gone_over": _gone_over(pack, done, rows),
+        "observations": [
+            {"author": o["author"], "at": _iso(o["at"]), "text": o["text"]} for o in store.observations(session_id)
+        ],
     }
+    summary["content_hash"] = content_hash(summary)
+    return summary
 
 
-def _answer(answer) -> Dict[str, Any]:
+def content_hash(summary: Dict[str, Any]) -> str:
+    """SHA-256 of the summary's content (all but this hash), so a printed or saved export can be
+    matched to the record: export the same session as JSON and compare."""
+    content = {key: value for key, value in summary.items() if key != "content_hash"}
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _answer(answer, review: Optional[ReviewInfo]) -> Dict[str, Any]:
     return {
         "order": answer.seq,
         "activity": answer.activity,
@@ -90,6 +117,8 @@ def _answer(answer) -> Dict[str, Any]:
         "choice": answer.choice,
         "choice_label": answer.choice_label,
         "at": _iso(answer.at),
+        "included": review.included if review else True,
+        "note": review.note if review else None,  # the practitioner's, never the child's words
     }
 
 

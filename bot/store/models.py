@@ -163,3 +163,31 @@ class Observation(Base):
     author = Column(String(64), nullable=False)
     text_encrypted = Column(Text, nullable=False)
     at = Column(DateTime(timezone=True), nullable=False)
+
+
+class Review(Base):
+    """The practitioner's decision on one answer: in the report or left out, and their note. The
+    child's words themselves are never changed: they stay in `answers`."""
+
+    __tablename__ = "reviews"
+
+    id = Column(Integer, primary_key=True)
+    answer_id = Column(Integer, ForeignKey("answers.id"), nullable=False, unique=True)
+    included = Column(Boolean, nullable=False, default=True)
+    note_encrypted = Column(Text)
+    updated_by = Column(String(64), nullable=False)
+    updated_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class AuditEvent(Base):
+    """Who viewed, exported or changed what, and when. Holds no child's words."""
+
+    __tablename__ = "audit_events"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime(timezone=True), nullable=False)
+    actor = Column(String(64), nullable=False)
+    action = Column(String(32), nullable=False)
+    case_reference = Column(String(64), index=True)
+    session_id = Column(String(36))
+    detail = Column(JSON)

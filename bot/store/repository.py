@@ -113,8 +113,12 @@ class Store:
 
     @property
     def sessionmaker(self):
-        """For the other stores that share this database (accounts)."""
+        """For the other stores that share this database (accounts, reviews)."""
         return self._sessions
+
+    @property
+    def cipher(self) -> Cipher:
+        return self._cipher
 
     def close(self) -> None:
         self.engine.dispose()

@@ -1,0 +1,90 @@
+"""The summary laid out as sections and blocks, once, for every format (Markdown, HTML, Word) to
+render the same way. The child's words go into the blocks exactly as stored; the wording around
+them comes from templates/wording.yml."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+
+def outline(summary: Dict[str, Any], wording: Dict[str, Any]) -> List[Dict[str, Any]]:
+    sections: List[Dict[str, Any]] = []
+
+    def section(title: str, blocks: List[Dict[str, Any]], level: int = 2, empty: Optional[str] = None) -> None:
+        sections.append({"title": title, "level": level, "blocks": blocks, "empty": empty})
+
+    section(wording["headings"]["about"], [{"type": "details", "items": _details(summary, wording)}])
+    section(
+        wording["headings"]["activities"],
+        [{"type": "numbered", "items": [a["title"] for a in summary["activities"]]}] if summary["activities"] else [],
+        empty=wording["empty"]["activities"],
+    )
+    answers = summary["answers"]
+    for activity in summary["activities"]:
+        if activity["set_apart"]:
+            section(activity["title"], [_answer(a, wording) for a in answers if a["activity"] == activity["key"]])
+    if summary["choices"]:
+        section(wording["headings"]["choices"], [])
+        for group in summary["choices"]:
+            blocks = []
+            for entry in group["entries"]:
+                blocks += [_answer(entry["answer"], wording)] + [_answer(a, wording) for a in entry["follow_ups"]]
+            section(group["title"], blocks, level=3)
+    section(wording["headings"]["said"], [])
+    for activity in summary["activities"]:
+        if not activity["set_apart"] and not activity["for_each_activity"]:
+            section(activity["title"], [_answer(a, wording) for a in answers if a["activity"] == activity["key"]], level=3)
+    for gone_over in summary["gone_over"]:
+        section(gone_over["title"], [])
+        for about in gone_over["about"]:
+            section(about["title"], [_answer(a, wording) for a in about["answers"]], level=3)
+    skipped = [a["prompt"] for a in answers if a["kind"] == "skipped"]
+    section(wording["headings"]["not_answered"], [{"type": "bullets", "items": skipped}] if skipped else [],
+            empty=wording["empty"]["not_answered"])
+    observations = summary.get("observations") or []
+    if observations:
+        section(wording["headings"]["observations"], [
+            {"type": "observation", "author": o["author"], "at": o["at"], "text": o["text"]} for o in observations
+        ])
+    return sections
+
+
+def _details(summary: Dict[str, Any], wording: Dict[str, Any]) -> List[List[str]]:
+    s, labels = summary["session"], wording["details"]
+    rows = [
+        (labels["case"], s["case_reference"]),
+        (labels["child_name"], s["child_name"]),
+        (labels["age"], f"{s['age']} ({labels['band']} {s['age_band']})"),
+        (labels["language"], s["language"]),
+        (labels["date"], s["date"]),
+        (labels["times"], _times(s, labels)),
+        (labels["status"], wording["statuses"].get(s["status"], s["status"])),
+        (labels["practitioner"], s["practitioner"]),
+        (labels["present"], s["present"] or labels["none_recorded"]),
+        (labels["place"], s["place"] or labels["not_recorded"]),
+        (labels["read_aloud"], labels["on"] if s.get("read_aloud") else labels["off"]),
+        (labels["prompt_pack_version"], s["prompt_pack_version"]),
+        (labels["session_id"], s["id"]),
+    ]
+    return [[label, value] for label, value in rows]
+
+
+def _times(s: Dict[str, Any], labels: Dict[str, str]) -> str:
+    started, ended = s.get("started_local") or "", s.get("ended_local")
+    if not ended:
+        return f"{labels['started']} {started} ({s['time_zone']})"
+    return (f"{labels['started']} {started}; {labels['ended']} {ended}; {labels['duration']} "
+            f"{s.get('duration_text', '')} ({s['time_zone']})")
+
+
+def _answer(answer: Dict[str, Any], wording: Dict[str, Any]) -> Dict[str, Any]:
+    """An answer block: the prompt, then the child's words (or the button they chose, or what they
+    did instead), and the practitioner's note, labelled as theirs."""
+    kind = answer["kind"]
+    return {
+        "type": "answer",
+        "prompt": answer["prompt"],
+        "text": answer["text"],
+        "choice": (answer["choice_label"] or answer["choice"]) if answer["text"] is None and kind == "choice" else None,
+        "kind_note": wording["kinds"].get(kind) if kind in wording["kinds"] else None,
+        "note": answer.get("note"),
+    }

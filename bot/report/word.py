@@ -1,0 +1,85 @@
+"""The summary as a Word document (python-docx), laid out to paste into a court report: headings,
+the child's words in quotation marks in a type of their own, the prompt in smaller type after each
+quote, and the practitioner's notes labelled as theirs."""
+from __future__ import annotations
+
+import io
+import re
+from typing import Any, Callable, Dict, List
+
+from docx import Document
+from docx.shared import Pt, RGBColor
+
+# XML (and so Word) cannot hold these characters at all (control characters, lone surrogates)
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+NOT_IN_XML_MARK = "\ufffd"  # shown in their place; the record and the other formats keep them
+WORDS_FONT = "Arial"  # the child's words: a sans-serif apart from the report's own type
+WORDS_SIZE = Pt(12)
+PROMPT_SIZE = Pt(8.5)
+
+
+def render_word(title: str, sections: List[Dict[str, Any]], wording: Dict[str, Any], footer: str,
+                local_time: Callable[[str], str]) -> bytes:
+    document = Document()
+    document.core_properties.title = title
+    document.add_heading(xml_safe(title), level=1)
+    document.add_paragraph(wording["verbatim_note"])
+    for section in sections:
+        document.add_heading(section["title"], level=section["level"])
+        if not section["blocks"] and section["empty"]:
+            document.add_paragraph(section["empty"])
+        for block in section["blocks"]:
+            _block(document, block, wording, local_time)
+    paragraph = document.sections[0].footer.paragraphs[0]
+    paragraph.text = f"{wording['footer']} {footer}"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _block(document, block: Dict[str, Any], wording: Dict[str, Any], local_time) -> None:
+    kind = block["type"]
+    if kind == "details":
+        table = document.add_table(rows=0, cols=2)
+        for label, value in block["items"]:
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text = xml_safe(label), xml_safe(str(value))
+    elif kind in ("numbered", "bullets"):
+        style = "List Number" if kind == "numbered" else "List Bullet"
+        for item in block["items"]:
+            document.add_paragraph(xml_safe(item), style=style)
+    elif kind == "observation":
+        note = document.add_paragraph()
+        note.add_run(f"{wording['observation_by']} {block['author']}, {local_time(block['at'])}: ").bold = True
+        note.add_run(xml_safe(block["text"]))
+    else:
+        _answer(document, block, wording)
+
+
+def _answer(document, block: Dict[str, Any], wording: Dict[str, Any]) -> None:
+    if block["text"] is not None:
+        _words(document.add_paragraph(), f"“{block['text']}”")
+        if block["kind_note"]:
+            document.add_paragraph().add_run(block["kind_note"]).italic = True
+    elif block["choice"] is not None:
+        _words(document.add_paragraph(), f"{wording['chose']} {block['choice']}")
+    else:
+        document.add_paragraph().add_run(block["kind_note"] or "").italic = True
+    prompt = document.add_paragraph().add_run(xml_safe(f"{wording['prompt_label']} {block['prompt']}"))
+    prompt.font.size = PROMPT_SIZE
+    prompt.font.color.rgb = RGBColor(0x40, 0x40, 0x40)
+    if block["note"]:
+        note = document.add_paragraph()
+        note.add_run(wording["practitioner_note"] + " ").bold = True
+        note.add_run(xml_safe(block["note"]))
+
+
+def _words(paragraph, text: str) -> None:
+    # one run, so the words read back from the file exactly; line breaks stay line breaks
+    run = paragraph.add_run(xml_safe(text))
+    run.font.name = WORDS_FONT
+    run.font.size = WORDS_SIZE
+
+
+def xml_safe(text: str) -> str:
+    return _NOT_IN_XML.sub(NOT_IN_XML_MARK, text)
