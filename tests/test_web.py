@@ -359,3 +359,66 @@ def test_read_aloud_the_practitioners_controls_and_nothing_leaves_the_app(server
     assert [a["text"] for a in exported(servers, session_id)["answers"]] == [typed]  # the note is not an answer
     assert all(url.startswith(servers.web_url) for url in requested), [u for u in requested if not u.startswith(servers.web_url)]
     context.close()
+
+
+def test_the_practitioner_reviews_leaves_out_notes_and_exports_in_the_browser(servers, browser, tmp_path):
+    from docx import Document
+
+    api = Api(servers, "alex")
+    session_id = api.new_session(case_reference="REVIEW-1")
+    api.say(session_id, payload="/start")
+    typed = ["<img src=x onerror=alert(1)> **bold** {{ 7*7 }}", "=HYPERLINK(\"http://x\",\"y\")", "a private wish",
+             "A dog\nand a cat", "Holidays"]
+    for text in typed:
+        api.say(session_id, message=text)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    alerts = []
+    page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+    log_in(page, servers)
+    page.click(f"a[href='/sessions/{session_id}']")
+    words = page.locator("blockquote.words")
+    assert [words.nth(i).inner_text() for i in range(words.count())] == typed  # shown literally
+    answers = {a["text"]: a["id"] for a in exported(servers, session_id)["answers"]}
+    private = page.locator(f"#answer-{answers['a private wish']}")
+    private.locator("button[name=included]").click()
+    page.wait_for_selector(f"#answer-{answers['a private wish']}.left-out")
+    first = page.locator(f"#answer-{answers[typed[0]]}")
+    first.locator("textarea").fill("Laughed while typing this")
+    first.locator(".note-form button").click()
+    page.wait_for_selector("text=Laughed while typing this")
+    check_accessibility(page)
+    screenshot(page, "review-page", full_page=True)
+
+    with page.expect_download() as download:
+        page.click("a[href$='export.docx']")
+    path = tmp_path / "summary.docx"
+    download.value.save_as(path)
+    paragraphs = [p.text for p in Document(str(path)).paragraphs]
+    for text in typed:
+        assert (f"“{text}”" in paragraphs) == (text != "a private wish")
+    assert any("Laughed while typing this" in p for p in paragraphs)
+    with page.expect_download() as download:
+        page.click("a[href$='export.md']")
+    markdown = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "> A dog\n> and a cat\n" in markdown and "a private wish" not in markdown
+    page.click("text=Full transcript")
+    assert page.locator("span.words", has_text="A dog").count() == 1
+    assert alerts == []  # nothing the child typed ran as code
+    events = [line.split("  ") for line in servers.cli("audit", "REVIEW-1").splitlines()]
+    actions = [event[2] for event in events if event[1] == "alex"]  # (the test's own exports are the command line's)
+    assert actions[:2] == ["view_session", "leave_out"] and actions.count("export") == 2
+    assert "note" in actions and "view_transcript" in actions
+    context.close()
+
+
+def test_another_practitioner_or_a_trainer_cannot_review_or_export(servers, browser):
+    session_id = Api(servers, "alex").new_session(case_reference="REVIEW-ALEX")
+    for user, status in (("sam", 404), ("tina", 403)):
+        context = browser.new_context()
+        page = context.new_page()
+        log_in(page, servers, user)
+        for path in ("", "/transcript", "/export.docx", "/export.json"):
+            assert page.request.get(servers.web_url + f"/sessions/{session_id}{path}").status == status
+        assert "REVIEW-ALEX" not in page.content()
+        context.close()

@@ -12,7 +12,7 @@ def outline(summary: Dict[str, Any], wording: Dict[str, Any]) -> List[Dict[str, 
     def section(title: str, blocks: List[Dict[str, Any]], level: int = 2, empty: Optional[str] = None) -> None:
         sections.append({"title": title, "level": level, "blocks": blocks, "empty": empty})
 
-    section(wording["headings"]["about"], [{"type": "details", "items": _details(summary, wording)}])
+    section(wording["headings"]["about"], [{"type": "details", "items": details(summary, wording)}])
     section(
         wording["headings"]["activities"],
         [{"type": "numbered", "items": [a["title"] for a in summary["activities"]]}] if summary["activities"] else [],
@@ -48,7 +48,7 @@ def outline(summary: Dict[str, Any], wording: Dict[str, Any]) -> List[Dict[str, 
     return sections
 
 
-def _details(summary: Dict[str, Any], wording: Dict[str, Any]) -> List[List[str]]:
+def details(summary: Dict[str, Any], wording: Dict[str, Any]) -> List[List[str]]:
     s, labels = summary["session"], wording["details"]
     rows = [
         (labels["case"], s["case_reference"]),

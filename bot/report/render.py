@@ -35,7 +35,7 @@ def render(summary: Dict[str, Any], fmt: str) -> Union[str, bytes]:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     words = wording()
     zone = ZoneInfo(summary["session"]["time_zone"])
-    local = _localised(summary, zone)
+    local = localised(summary, zone)
     title = words["title"].replace("{child_name}", summary["session"]["child_name"])
     footer = f"{summary['session']['id']}, {words['export_hash']} {summary['content_hash']}"
     sections = outline(local, words)
@@ -54,7 +54,7 @@ def render(summary: Dict[str, Any], fmt: str) -> Union[str, bytes]:
     return environment.get_template(template).render(title=title, sections=sections, wording=words, footer=footer)
 
 
-def _localised(summary: Dict[str, Any], zone: ZoneInfo) -> Dict[str, Any]:
+def localised(summary: Dict[str, Any], zone: ZoneInfo) -> Dict[str, Any]:
     session = dict(summary["session"])
     session["started_local"] = _local(session["started_at"], zone, "%H:%M")
     session["ended_local"] = _local(session["ended_at"], zone, "%H:%M") if session["ended_at"] else None

@@ -107,6 +107,7 @@ def content_hash(summary: Dict[str, Any]) -> str:
 
 def _answer(answer, review: Optional[ReviewInfo]) -> Dict[str, Any]:
     return {
+        "id": answer.id,
         "order": answer.seq,
         "activity": answer.activity,
         "about_activity": answer.about_activity,

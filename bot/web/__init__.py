@@ -45,11 +45,12 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
     }
     csrf.init_app(app)
 
-    from bot.web import api, auth, pages
+    from bot.web import api, auth, pages, review
 
     auth.init_app(app)
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(review.blueprint)
     app.register_blueprint(api.blueprint)
     csrf.exempt(api.blueprint)  # the API checks CSRF itself, unless an API token is used
 

@@ -1,0 +1,99 @@
+"""The practitioner's review of their sessions: the session page (what the child said, by activity,
+with the prompts; include or leave out each answer, add a note), the transcript, and the exports.
+Every view, export and change is an audit event. Only a practitioner's own cases are shown."""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from bot.report.outline import details
+from bot.report.render import localised, render, wording as report_wording
+from bot.report.summary import build_summary
+from bot.store.repository import SessionInfo
+from bot.store.reviews import ReviewError, Reviews
+from bot.web import services
+
+blueprint = Blueprint("review", __name__)
+EXPORTS = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
+           "json": "application/json; charset=utf-8",
+           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def reviews() -> Reviews:
+    return Reviews(services.store())
+
+
+def own_session(session_id: str) -> SessionInfo:
+    user = current_user.info
+    if user.role != "fca":
+        abort(403)  # trainers and administrators see no child's words
+    session = services.store().get_session(session_id)
+    if session is None or session.owner_id != user.id:
+        abort(404)
+    return session
+
+
+def _summary(session: SessionInfo, include_all: bool) -> Dict[str, Any]:
+    return build_summary(services.store(), services.pack(), session.id, services.settings().report_time_zone,
+                         include_all=include_all)
+
+
+@blueprint.route("/sessions/<session_id>")
+@login_required
+def session_page(session_id: str):
+    session = own_session(session_id)
+    summary = _summary(session, include_all=True)
+    reviews().audit(current_user.info.name, "view_session", case_reference=session.case_reference,
+                    session_id=session.id)
+    words = report_wording()
+    zone_summary = localised(summary, ZoneInfo(services.settings().report_time_zone))
+    return render_template(
+        "review.html", session=session, summary=summary, details=details(zone_summary, words),
+        report=words, words=services.wording()["practitioner"], user=current_user.info,
+    )
+
+
+@blueprint.route("/sessions/<session_id>/answers/<int:answer_id>", methods=["POST"])
+@login_required
+def review_answer(session_id: str, answer_id: int):
+    session = own_session(session_id)
+    choice = request.form.get("included")
+    note = request.form.get("note")
+    try:
+        reviews().set(session.id, answer_id, current_user.info.name,
+                      included=None if choice is None else choice == "yes", note=note)
+    except ReviewError:
+        abort(404)
+    action = "note" if note is not None else ("include" if choice == "yes" else "leave_out")
+    reviews().audit(current_user.info.name, action, case_reference=session.case_reference, session_id=session.id,
+                    detail={"answer": answer_id})
+    return redirect(url_for("review.session_page", session_id=session.id) + f"#answer-{answer_id}")
+
+
+@blueprint.route("/sessions/<session_id>/transcript")
+@login_required
+def transcript(session_id: str):
+    session = own_session(session_id)
+    reviews().audit(current_user.info.name, "view_transcript", case_reference=session.case_reference,
+                    session_id=session.id)
+    return render_template("transcript.html", session=session, turns=services.store().transcript(session.id),
+                           words=services.wording()["practitioner"], user=current_user.info)
+
+
+@blueprint.route("/sessions/<session_id>/export.<fmt>")
+@login_required
+def export(session_id: str, fmt: str):
+    session = own_session(session_id)
+    if fmt not in EXPORTS:
+        abort(404)
+    include_all = request.args.get("all") == "1"
+    summary = _summary(session, include_all)
+    reviews().audit(current_user.info.name, "export", case_reference=session.case_reference, session_id=session.id,
+                    detail={"format": fmt, "all": include_all, "content_hash": summary["content_hash"]})
+    body = render(summary, fmt)
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", f"{session.case_reference}-{session.created_at:%Y-%m-%d}-summary.{fmt}")
+    return Response(body, mimetype=EXPORTS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
