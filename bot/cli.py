@@ -76,12 +76,23 @@ def _parser() -> argparse.ArgumentParser:
     token.set_defaults(handler=_users_token)
     token.add_argument("name")
 
+    cases = command("cases", lambda a: None, "cases (an administrator's commands)")
+    case_commands = cases.add_subparsers(required=True, metavar="CASES_COMMAND")
+    reallocate = case_commands.add_parser("reallocate", help="give a case, with all its sessions, to another practitioner")
+    reallocate.set_defaults(handler=_cases_reallocate)
+    reallocate.add_argument("case_reference")
+    reallocate.add_argument("user", help="the practitioner (fca) it now belongs to")
+
     command("web", _web, "serve the web app (WEB_HOST:WEB_PORT)")
 
     export = command("export", _export, "write the summary of a session")
     export.add_argument("session_id")
     export.add_argument("--format", choices=["json", "md", "html", "docx"], default="md")
     export.add_argument("--all", action="store_true", help="every answer, also those the practitioner left out")
+    export.add_argument("--as", dest="as_user", metavar="USER",
+                        help="export as this practitioner: refused unless the case is theirs")
+    export.add_argument("--page", metavar="ACTIVITY",
+                        help="just this activity, on a page of its own to file alone (judge_message)")
     export.add_argument("--output", "-o", help="file to write (default: standard output; needed for docx)")
 
     audit = command("audit", _audit, "list the audit events of a case: who viewed, exported or changed what, when")
@@ -210,6 +221,22 @@ def _users_token(args) -> None:
     print(Accounts(_store()).new_token(args.name))
 
 
+def _cases_reallocate(args) -> None:
+    import getpass
+
+    from bot.store.accounts import Accounts
+    from bot.store.reviews import Reviews
+
+    store = _store()
+    user = Accounts(store).by_name(args.user)
+    if user.role != "fca":
+        raise CommandError(f"{user.name} is not a practitioner (fca)")
+    store.reallocate_case(args.case_reference, user.id, user.display_name)
+    Reviews(store).audit(f"command line ({getpass.getuser()})", "reallocate", case_reference=args.case_reference,
+                         detail={"to": user.name})
+    print(f"case {args.case_reference} now belongs to {user.name}")
+
+
 def _web(_args) -> None:
     import logging
 
@@ -230,18 +257,29 @@ def _export(args) -> None:
     from bot.prompt_pack import PromptPack
     from bot.report.render import render
     from bot.report.summary import build_summary
+    from bot.store.accounts import Accounts
     from bot.store.reviews import Reviews
 
     if args.format == "docx" and not args.output:
         raise CommandError("a Word document needs a file: add -o summary.docx")
+    pack = PromptPack.load()
+    if args.page and args.page not in pack.own_pages:
+        raise CommandError(f"--page can be one of: {', '.join(pack.own_pages)}")
     settings = load_settings()
     store = _store()
-    summary = build_summary(store, PromptPack.load(), args.session_id, settings.report_time_zone, include_all=args.all)
-    _write(render(summary, args.format), args.output)
+    actor = f"command line ({getpass.getuser()})"
+    if args.as_user:
+        user = Accounts(store).by_name(args.as_user)
+        session = store.get_session(args.session_id)
+        if user.role != "fca" or session is None or session.owner_id != user.id:
+            raise CommandError(f"{user.name} has no session {args.session_id!r} among their cases")
+        actor = user.name
+    summary = build_summary(store, pack, args.session_id, settings.report_time_zone, include_all=args.all)
+    _write(render(summary, args.format, page=args.page), args.output)
     Reviews(store).audit(
-        f"command line ({getpass.getuser()})", "export", case_reference=summary["session"]["case_reference"],
+        actor, "export", case_reference=summary["session"]["case_reference"],
         session_id=args.session_id,
-        detail={"format": args.format, "all": args.all, "content_hash": summary["content_hash"]},
+        detail={"format": args.format, "all": args.all, "page": args.page, "content_hash": summary["content_hash"]},
     )
 
 

@@ -45,6 +45,8 @@ class Activity:
     read_back: bool = True
     # false for activities the bot runs by itself, outside a session's plan
     in_plan: bool = True
+    # can be exported on a page of its own (the child's message to the judge)
+    own_page: bool = False
 
     @property
     def form(self) -> str:
@@ -79,6 +81,7 @@ class PromptPack:
                 bool(spec.get("for_each_activity", False)),
                 bool(spec.get("read_back", True)),
                 bool(spec.get("in_plan", True)),
+                bool(spec.get("own_page", False)),
             )
             for key, spec in (catalogue.get("activities") or {}).items()
         }
@@ -109,6 +112,10 @@ class PromptPack:
             for key, activity in self.activities.items()
             if activity.read_back and not activity.for_each_activity and key != CLOSING
         ]
+
+    @property
+    def own_pages(self) -> List[str]:
+        return [key for key, activity in self.activities.items() if activity.own_page]
 
     def title(self, activity_key: str) -> str:
         activity = self.activities.get(activity_key)

@@ -196,3 +196,18 @@ def test_characters_word_cannot_hold_are_marked_in_the_word_file_only(store, pac
     word = Document(io.BytesIO(render(summary, "docx")))
     assert "“bell\ufffd and vertical\ufffdtab”" in [p.text for p in word.paragraphs]
     assert summary["answers"][0]["text"] == text and f"> {text}\n" in render(summary, "md")
+
+
+def test_the_message_to_the_judge_on_a_page_of_its_own(store, pack, answered, awkward_answers):
+    import io
+
+    from docx import Document
+
+    summary = build_summary(store, pack, answered.id, "Europe/London")
+    markdown = render(summary, "md", page="judge_message")
+    assert markdown.startswith("# My message to the judge: in Sam's own words")
+    assert f"> {awkward_answers[7]}\n" in markdown
+    assert awkward_answers[0] not in markdown and "Tell me about dreams." not in markdown  # only the judge page
+    assert summary["content_hash"] in markdown and answered.id in markdown
+    word = Document(io.BytesIO(render(summary, "docx", page="judge_message")))
+    assert f"“{awkward_answers[7]}”" in [p.text for p in word.paragraphs]

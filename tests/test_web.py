@@ -422,3 +422,22 @@ def test_another_practitioner_or_a_trainer_cannot_review_or_export(servers, brow
             assert page.request.get(servers.web_url + f"/sessions/{session_id}{path}").status == status
         assert "REVIEW-ALEX" not in page.content()
         context.close()
+
+
+def test_an_administrator_reallocates_a_case_and_the_export_command_respects_who_owns_it(servers):
+    alex, sam = Api(servers, "alex"), Api(servers, "sam")
+    session_id = alex.new_session(case_reference="MOVING-1")
+    alex.say(session_id, payload="/start")
+    alex.say(session_id, message="Football ⚽")
+    assert "Football ⚽" in servers.cli("export", session_id, "--as", "alex")
+    with pytest.raises(AssertionError, match="no session"):
+        servers.cli("export", session_id, "--as", "sam")
+    with pytest.raises(AssertionError, match="no session"):
+        servers.cli("export", session_id, "--as", "tina")  # a trainer sees no child's words
+    assert "now belongs to sam" in servers.cli("cases", "reallocate", "MOVING-1", "sam")
+    assert sam.get(f"/api/sessions/{session_id}/messages").status_code == 200
+    assert alex.get(f"/api/sessions/{session_id}/messages").status_code == 404
+    assert "Football ⚽" in servers.cli("export", session_id, "--as", "sam")
+    actions = [line.split("  ")[1:3] for line in servers.cli("audit", "MOVING-1").splitlines()]
+    assert ["alex", "export"] in actions and ["sam", "export"] in actions
+    assert any(action == "reallocate" for _, action in actions)

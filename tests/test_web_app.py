@@ -107,3 +107,23 @@ def test_logging_out_ends_the_log_in_and_needs_the_csrf_token(app):
     token = re.search(r'name="csrf_token" value="([^"]+)"', home).group(1)
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
     assert client.get("/").status_code == 302
+
+
+def test_my_cases_and_the_same_activity_side_by_side_across_sessions(app):
+    from bot.sessions import start_session
+
+    user = accounts(app).add("alex", PASSWORD, "fca", "Alex Morgan")
+    store, pack = app.extensions["own_words"]["store"], app.extensions["own_words"]["pack"]
+    said = ["<b>first</b> time", "second time\nmore"]
+    for number, words in enumerate(said):
+        session = start_session(store, pack, case_reference="CMP-1", child_name="Zoë", age=9, language="en",
+                                practitioner="Alex Morgan", owner_id=user.id)
+        store.record_answer(session.id, activity="warm_up", prompt_key="warm_up_likes", prompt_text="Tell me",
+                            kind="answer", text=words, message_id=f"m{number}")
+    client = app.test_client()
+    log_in(client)
+    home = client.get("/").get_data(as_text=True)
+    assert "Case CMP-1" in home and "/cases/CMP-1/compare" in home
+    page = client.get("/cases/CMP-1/compare").get_data(as_text=True)
+    assert page.index("&lt;b&gt;first&lt;/b&gt; time") < page.index("second time\nmore")
+    assert client.get("/cases/NOT-MINE/compare").status_code == 404

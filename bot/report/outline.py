@@ -48,6 +48,19 @@ def outline(summary: Dict[str, Any], wording: Dict[str, Any]) -> List[Dict[str, 
     return sections
 
 
+def own_page(summary: Dict[str, Any], wording: Dict[str, Any], activity_key: str) -> List[Dict[str, Any]]:
+    """One activity on a page of its own (the child's message to the judge), to be filed alone:
+    who, when and which session, then the child's words."""
+    s, labels = summary["session"], wording["details"]
+    rows = [[labels["case"], s["case_reference"]], [labels["child_name"], s["child_name"]],
+            [labels["date"], s["date"]], [labels["session_id"], s["id"]]]
+    blocks = [_answer(a, wording) for a in summary["answers"] if a["activity"] == activity_key]
+    return [{"title": wording["headings"]["about"], "level": 2, "blocks": [{"type": "details", "items": rows}],
+             "empty": None},
+            {"title": wording["headings"]["own_words"], "level": 2, "blocks": blocks,
+             "empty": wording["empty"]["own_page"]}]
+
+
 def details(summary: Dict[str, Any], wording: Dict[str, Any]) -> List[List[str]]:
     s, labels = summary["session"], wording["details"]
     rows = [

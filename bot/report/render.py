@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Dict, Union
+from typing import Any, Dict, Optional, Union
 from zoneinfo import ZoneInfo
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from bot.report.outline import outline
+from bot.report.outline import outline, own_page
 from bot.report.word import render_word
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -27,18 +27,25 @@ def wording() -> Dict[str, Any]:
         return yaml.safe_load(handle)
 
 
-def render(summary: Dict[str, Any], fmt: str) -> Union[str, bytes]:
-    """Text for json, md and html; the bytes of a .docx for docx."""
-    if fmt == "json":
+def render(summary: Dict[str, Any], fmt: str, page: Optional[str] = None) -> Union[str, bytes]:
+    """Text for json, md and html; the bytes of a .docx for docx. `page`: just that activity, on a
+    page of its own (the child's message to the judge)."""
+    if fmt == "json" and page is None:
         return json.dumps(dict(summary, note=wording()["verbatim_note"]), ensure_ascii=False, indent=2) + "\n"
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     words = wording()
     zone = ZoneInfo(summary["session"]["time_zone"])
     local = localised(summary, zone)
-    title = words["title"].replace("{child_name}", summary["session"]["child_name"])
+    name = summary["session"]["child_name"]
     footer = f"{summary['session']['id']}, {words['export_hash']} {summary['content_hash']}"
-    sections = outline(local, words)
+    if page is None:
+        title, sections = words["title"].replace("{child_name}", name), outline(local, words)
+    else:
+        title = words["own_page_title"].replace("{child_name}", name).replace("{title}", _title(summary, page))
+        sections = own_page(local, words, page)
+        if fmt == "json":
+            return json.dumps({"title": title, "sections": sections, "footer": footer}, ensure_ascii=False, indent=2) + "\n"
     if fmt == "docx":
         return render_word(title, sections, words, footer, lambda iso: _local(iso, zone, "%Y-%m-%d %H:%M"))
     environment = Environment(
@@ -52,6 +59,10 @@ def render(summary: Dict[str, Any], fmt: str) -> Union[str, bytes]:
     environment.filters["local_time"] = lambda iso: _local(iso, zone, "%Y-%m-%d %H:%M")
     template = "summary.md.j2" if fmt == "md" else "summary.html.j2"
     return environment.get_template(template).render(title=title, sections=sections, wording=words, footer=footer)
+
+
+def _title(summary: Dict[str, Any], key: str) -> str:
+    return next((a["title"] for a in summary["activities"] if a["key"] == key), key)
 
 
 def localised(summary: Dict[str, Any], zone: ZoneInfo) -> Dict[str, Any]:

@@ -68,6 +68,13 @@ class Accounts:
             return None
         return _info(user) if user else None
 
+    def by_name(self, name: str) -> UserInfo:
+        with self._sessions() as db:
+            user = db.execute(select(models.User).where(models.User.name == name)).scalar_one_or_none()
+            if user is None:
+                raise AccountError(f"there is no user called {name}")
+            return _info(user)
+
     def get(self, user_id: int) -> Optional[UserInfo]:
         with self._sessions() as db:
             user = db.get(models.User, user_id)

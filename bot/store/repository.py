@@ -194,6 +194,16 @@ class Store:
             ).scalars()
             return [self._session_info(row, row.case) for row in rows]
 
+    def reallocate_case(self, case_reference: str, owner_id: int, practitioner: str) -> None:
+        """The case, and so all its sessions, now belongs to another practitioner."""
+        with self._sessions.begin() as db:
+            case = db.execute(
+                select(models.Case).where(models.Case.reference == case_reference)
+            ).scalar_one_or_none()
+            if case is None:
+                raise LookupError(f"there is no case {case_reference}")
+            case.owner_id, case.practitioner = owner_id, practitioner
+
     def case_references_of(self, owner_id: int) -> List[str]:
         with self._sessions() as db:
             return list(

@@ -4,7 +4,7 @@ Every view, export and change is an audit event. Only a practitioner's own cases
 from __future__ import annotations
 
 import re
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
@@ -54,6 +54,7 @@ def session_page(session_id: str):
     return render_template(
         "review.html", session=session, summary=summary, details=details(zone_summary, words),
         report=words, words=services.wording()["practitioner"], user=current_user.info,
+        own_pages=[(key, services.pack().title(key)) for key in services.pack().own_pages],
     )
 
 
@@ -85,15 +86,51 @@ def transcript(session_id: str):
 
 
 @blueprint.route("/sessions/<session_id>/export.<fmt>")
+@blueprint.route("/sessions/<session_id>/page/<page>.<fmt>")
 @login_required
-def export(session_id: str, fmt: str):
+def export(session_id: str, fmt: str, page: Optional[str] = None):
     session = own_session(session_id)
-    if fmt not in EXPORTS:
+    if fmt not in EXPORTS or (page is not None and page not in services.pack().own_pages):
         abort(404)
     include_all = request.args.get("all") == "1"
     summary = _summary(session, include_all)
     reviews().audit(current_user.info.name, "export", case_reference=session.case_reference, session_id=session.id,
-                    detail={"format": fmt, "all": include_all, "content_hash": summary["content_hash"]})
-    body = render(summary, fmt)
-    name = re.sub(r"[^A-Za-z0-9_.-]", "_", f"{session.case_reference}-{session.created_at:%Y-%m-%d}-summary.{fmt}")
+                    detail={"format": fmt, "all": include_all, "page": page, "content_hash": summary["content_hash"]})
+    body = render(summary, fmt, page=page)
+    what = page or "summary"
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", f"{session.case_reference}-{session.created_at:%Y-%m-%d}-{what}.{fmt}")
     return Response(body, mimetype=EXPORTS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@blueprint.route("/cases/<reference>/compare")
+@login_required
+def compare(reference: str):
+    """The same activity's answers from each of a case's sessions, side by side, oldest first."""
+    user = current_user.info
+    if user.role != "fca":
+        abort(403)
+    sessions = sorted((s for s in services.store().sessions_of(user.id) if s.case_reference == reference),
+                      key=lambda s: s.created_at)
+    if not sessions:
+        abort(404)
+    pack = services.pack()
+    activities: Dict[str, Dict[str, Any]] = {}
+    for session in sessions:
+        for answer in services.store().answers(session.id):
+            if answer.about_activity:
+                continue  # read-back and sharing are about other activities: see each session
+            activity = activities.setdefault(answer.activity, {"title": pack.title(answer.activity), "questions": [],
+                                                               "cells": {}})
+            if answer.prompt_key not in [q["key"] for q in activity["questions"]]:
+                activity["questions"].append({"key": answer.prompt_key, "prompt": answer.prompt_text})
+            activity["cells"].setdefault((answer.prompt_key, session.id), []).append(answer)
+    for session in sessions:
+        reviews().audit(user.name, "view_session", case_reference=reference, session_id=session.id,
+                        detail={"compare": True})
+    for activity in activities.values():
+        for question in activity["questions"]:
+            for session in sessions:
+                activity["cells"].setdefault((question["key"], session.id), [])
+    return render_template("compare.html", reference=reference, child_name=sessions[-1].child_name,
+                           sessions=sessions, activities=list(activities.values()), report=report_wording(),
+                           words=services.wording()["practitioner"], user=user)
