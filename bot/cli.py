@@ -55,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--practitioner", required=True, help="the practitioner's name")
     new.add_argument("--present", help="who else is present")
     new.add_argument("--place", help="where the session takes place")
+    new.add_argument("--seen-alone", choices=["yes", "no"], help="whether the child is seen alone")
     new.add_argument("--plan", help="activities in order, comma-separated (default: activities.yml)")
     new.add_argument(
         "--child-chooses", choices=["yes", "no"], default="yes",
@@ -196,6 +197,7 @@ def _session_new(args) -> None:
         place=args.place,
         plan=plan,
         child_chooses=args.child_chooses == "yes",
+        seen_alone={"yes": True, "no": False}.get(args.seen_alone),
     )
     print(session.id)
 

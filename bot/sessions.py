@@ -38,6 +38,7 @@ def start_session(
     plan: Optional[Sequence[str]] = None,
     child_chooses: bool = True,
     read_aloud: Optional[bool] = None,
+    seen_alone: Optional[bool] = None,
     owner_id: Optional[int] = None,
 ) -> SessionInfo:
     """Checks what the practitioner entered and creates the session. Read-aloud is on by default
@@ -72,6 +73,7 @@ def start_session(
         plan=plan,
         child_chooses=child_chooses,
         read_aloud=(band == "age_4_7") if read_aloud is None else read_aloud,
+        seen_alone=seen_alone,
         owner_id=owner_id,
         prompt_pack_version=pack.version(),
         present=present,

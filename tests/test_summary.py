@@ -211,3 +211,13 @@ def test_the_message_to_the_judge_on_a_page_of_its_own(store, pack, answered, aw
     assert summary["content_hash"] in markdown and answered.id in markdown
     word = Document(io.BytesIO(render(summary, "docx", page="judge_message")))
     assert f"“{awkward_answers[7]}”" in [p.text for p in word.paragraphs]
+
+
+def test_the_method_of_engagement_says_whether_the_child_was_seen_alone(store, pack):
+    from bot.sessions import start_session
+
+    for seen_alone, shown in ((True, "yes"), (False, "no"), (None, "not recorded")):
+        session = start_session(store, pack, case_reference="ALONE-1", child_name="Kit", age=12, language="en",
+                                practitioner="Alex", seen_alone=seen_alone)
+        markdown = render(build_summary(store, pack, session.id, "Europe/London"), "md")
+        assert f"- **{wording()['details']['seen_alone']}:** {shown}\n" in markdown

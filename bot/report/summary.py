@@ -73,6 +73,7 @@ def build_summary(
             "plan": session.plan,
             "child_chose_order": session.child_chooses,
             "read_aloud": session.read_aloud,
+            "seen_alone": session.seen_alone,
             "prompt_pack_version": session.prompt_pack_version,
             "answers_left_out": len(left_out),
             "all_answers": include_all,

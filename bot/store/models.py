@@ -77,6 +77,7 @@ class Session(Base):
     # the child may choose which of the plan's activities comes next, where the bot offers it
     child_chooses = Column(Boolean, nullable=False, default=True)
     read_aloud = Column(Boolean, nullable=False, default=False)
+    seen_alone = Column(Boolean)  # None: not recorded
     prompt_pack_version = Column(String(64), nullable=False)
     status = Column(String(16), nullable=False)  # new, active, completed, stopped (by the child), ended (by the practitioner)
     created_at = Column(DateTime(timezone=True), nullable=False)

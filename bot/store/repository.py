@@ -53,6 +53,7 @@ class SessionInfo:
     plan: List[str]
     child_chooses: bool
     read_aloud: bool
+    seen_alone: Optional[bool]
     owner_id: Optional[int]
     prompt_pack_version: str
     status: str
@@ -138,6 +139,7 @@ class Store:
         prompt_pack_version: str,
         child_chooses: bool = True,
         read_aloud: bool = False,
+        seen_alone: Optional[bool] = None,
         owner_id: Optional[int] = None,
         present: Optional[str] = None,
         place: Optional[str] = None,
@@ -168,6 +170,7 @@ class Store:
                 plan=list(plan),
                 child_chooses=child_chooses,
                 read_aloud=read_aloud,
+                seen_alone=seen_alone,
                 prompt_pack_version=prompt_pack_version,
                 status="new",
                 created_at=now,
@@ -240,6 +243,7 @@ class Store:
             plan=list(row.plan),
             child_chooses=bool(row.child_chooses),
             read_aloud=bool(row.read_aloud),
+            seen_alone=row.seen_alone,
             owner_id=case.owner_id,
             prompt_pack_version=row.prompt_pack_version,
             status=row.status,

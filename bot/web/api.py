@@ -71,6 +71,7 @@ def create_session():
             plan=body.get("plan"),
             child_chooses=bool(body.get("child_chooses", True)),
             read_aloud=body.get("read_aloud") if isinstance(body.get("read_aloud"), bool) else None,
+            seen_alone=body.get("seen_alone") if isinstance(body.get("seen_alone"), bool) else None,
             owner_id=g.user.id,
         )
     except SessionInputError as error:

@@ -25,6 +25,7 @@ class StartForm(FlaskForm):
     read_aloud = SelectField(choices=[("auto", "auto"), ("on", "on"), ("off", "off")], default="auto")
     activities = SelectMultipleField(widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     child_chooses = BooleanField(default=True)
+    seen_alone = SelectField(choices=[("", ""), ("yes", "yes"), ("no", "no")], default="")
 
 
 def _practitioner():
@@ -67,6 +68,7 @@ def start():
                 plan=[key for key in pack.plannable if key in chosen],
                 child_chooses=form.child_chooses.data,
                 read_aloud={"on": True, "off": False}.get(form.read_aloud.data),
+                seen_alone={"yes": True, "no": False}.get(form.seen_alone.data),
                 owner_id=user.id,
             )
         except (SessionInputError, CaseNotYours) as error:
