@@ -17,6 +17,7 @@ from bot.capture import NOT_ASKED, Reply, question_shown, record_reply
 from bot.flow import question_order
 from bot.prompt_pack import Activity
 from bot.read_back import activities_heard, activity_after
+from bot.safeguarding.check import CHECK_QUESTION, CONCERN_SLOT, asks_check, record_check_reply
 
 
 class ActivityFormValidation(FormValidationAction):
@@ -38,7 +39,7 @@ class ActivityFormValidation(FormValidationAction):
         activity = self.activity()
         chooser = activity.order_chosen_by
         chosen = tracker.get_slot(chooser) if chooser else None
-        return question_order(domain_slots, chooser, activity.parts, chosen)
+        return asks_check(tracker.get_slot(CONCERN_SLOT), question_order(domain_slots, chooser, activity.parts, chosen))
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
@@ -51,6 +52,9 @@ class ActivityFormValidation(FormValidationAction):
 
         activity = self.activity()
         prompt_text, buttons = question_shown(tracker.events, self.form, question)
+        about = tracker.get_slot("about_activity") if activity.for_each_activity else None
+        if question == CHECK_QUESTION:
+            return await self._check_answered(dispatcher, tracker, activity, prompt_text, about, required)
         outcome = await asyncio.to_thread(
             record_reply,
             get_store(),
@@ -63,7 +67,7 @@ class ActivityFormValidation(FormValidationAction):
             follow_ups=activity.follow_ups.get(question, ()),
             until_done=question in activity.until_done,
             no_follow_up_choices=activity.no_follow_up_choices,
-            about_activity=tracker.get_slot("about_activity") if activity.for_each_activity else None,
+            about_activity=about,
         )
         if outcome.say:
             dispatcher.utter_message(response=outcome.say)
@@ -76,6 +80,23 @@ class ActivityFormValidation(FormValidationAction):
             events.append(SlotSet("last_words", outcome.last_words))
         if activity.for_each_activity:
             events += await self._next_round(tracker, required, events)
+        return events
+
+    async def _check_answered(self, dispatcher, tracker, activity, prompt_text, about, required) -> List[EventType]:
+        """The child's reply to the safeguarding check (bot/safeguarding/check.py)."""
+        outcome = await asyncio.to_thread(
+            record_check_reply, get_store(), tracker.sender_id, activity=activity.key, prompt_text=prompt_text,
+            reply=Reply.from_latest_message(tracker.latest_message), about_activity=about,
+        )
+        if outcome.say:
+            dispatcher.utter_message(response=outcome.say)
+        events: List[EventType] = [SlotSet(CHECK_QUESTION, None)]
+        if outcome.rephrase is not None:
+            events.append(SlotSet("rephrase", outcome.rephrase))
+        if outcome.concern_answered:
+            events.append(SlotSet(CONCERN_SLOT, None))
+            if activity.for_each_activity:
+                events += await self._next_round(tracker, [q for q in required if q != CHECK_QUESTION], events)
         return events
 
     async def _next_round(self, tracker: Tracker, required: List[Text], events: List[EventType]) -> List[EventType]:

@@ -15,13 +15,17 @@ What each reply means for the question it answers:
 - a choice button: stored as a `choice`, with the button's words as the child saw them; the open
   questions that follow a choice quote it (or the typed answer) exactly. If the child does not
   choose (skip, "I don't know"), or chooses one that needs nothing more ("That's right"), those
-  follow-up questions are not asked.
+  follow-up questions are not asked;
+- words that may tell of harm (the channel made them a `disclosure`): stored like any answer, but
+  nothing asks about them: the follow-up questions that would quote them are not asked, and a
+  question asked until done is done. The bot asks bot/safeguarding/check.py's question next.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from bot.safeguarding.concern import DISCLOSURE_INTENT
 from bot.store.repository import Store
 
 KIND_BY_INTENT = {"skip": "skipped", "dont_know": "dont_know", "choose": "choice"}
@@ -72,6 +76,7 @@ class Outcome:
     say: Optional[str] = None
     last_words: Optional[str] = None  # for the next question to quote
     not_asked: Tuple[str, ...] = ()  # follow-up questions to leave out
+    concern_answered: bool = False  # the child has answered the safeguarding check
 
 
 def record_reply(
@@ -120,11 +125,14 @@ def record_reply(
         # reached Rasa twice): it is not this question's answer, so ask this one again.
         return Outcome(None)
     chose_nothing = kind in ("skipped", "dont_know")
-    last_words = reply.text if reply.typed else label
-    if until_done and not chose_nothing:
+    disclosure = reply.intent == DISCLOSURE_INTENT
+    last_words = None if disclosure else (reply.text if reply.typed else label)
+    if until_done and not chose_nothing and not disclosure:
         return Outcome(None, last_words=last_words)  # kept; the same question again, until done
+    if until_done and disclosure:
+        return Outcome(DONE)
     reference = f"answer:{answer.id}" + (f":{answer.choice}" if kind == "choice" else "")
-    no_follow_up = chose_nothing or (kind == "choice" and answer.choice in no_follow_up_choices)
+    no_follow_up = chose_nothing or disclosure or (kind == "choice" and answer.choice in no_follow_up_choices)
     return Outcome(reference, last_words=last_words, not_asked=tuple(follow_ups) if no_follow_up else ())
 
 

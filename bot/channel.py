@@ -9,6 +9,9 @@ It differs from Rasa's REST channel in four ways:
   button's `payload` can carry an intent; typed words are a control only when clearly one
   (bot/typed_controls.py);
 - every message in and out is written to the session's transcript;
+- typed words that may tell of harm (bot/safeguarding/) are flagged for the practitioner before
+  Rasa sees them, and reach the dialogue as a `disclosure` with a `concern` entity, so the bot
+  answers safely whatever it was doing (they are still the child's answer where one was asked);
 - a retried message (same `message_id`) is handled once: the stored replies are sent again.
 """
 from __future__ import annotations
@@ -29,8 +32,11 @@ from sanic.response import HTTPResponse
 
 from bot import interpolation
 from bot.incoming import BadRequest, Incoming, parse_incoming
+from bot.safeguarding.concern import CONCERN_ENTITY, DISCLOSURE_INTENT, Concern, find_concern
+from bot.safeguarding.lexicon import Lexicon
+from bot.store.flags import Flags
 from bot.store.repository import BotMessage, Store
-from bot.typed_controls import effective_intent
+from bot.typed_controls import ANSWER_INTENT, effective_intent
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +53,7 @@ class TabletInput(InputChannel):
 
     def __init__(self) -> None:
         self._store: Optional[Store] = None
+        self._lexicon: Optional[Lexicon] = None
         self._locks: "weakref.WeakValueDictionary[str, asyncio.Lock]" = weakref.WeakValueDictionary()
 
     def blueprint(
@@ -77,6 +84,12 @@ class TabletInput(InputChannel):
             self._store = Store.from_settings()
         return self._store
 
+    @property
+    def lexicon(self) -> Lexicon:
+        if self._lexicon is None:
+            self._lexicon = Lexicon.load()
+        return self._lexicon
+
     async def _handle(self, agent, incoming: Incoming, on_new_message) -> HTTPResponse:
         store, sender = self.store, incoming.sender
         if await asyncio.to_thread(store.get_session, sender) is None:
@@ -101,12 +114,23 @@ class TabletInput(InputChannel):
                 payload=None if incoming.is_typed else incoming.text,
             )
 
+            parse_data, concern = None, None
+            if incoming.is_typed:
+                parse_data = parse_typed(agent, incoming.sender, incoming.text)
+                concern = find_concern(incoming.text, parse_data, self.lexicon)
+                if concern is not None:
+                    await self._flag(agent, incoming, concern, parse_data)
+                elif parse_data["intent"].get("name") == DISCLOSURE_INTENT:
+                    # only a concern makes a disclosure (the model alone, without a context word,
+                    # does not): anything else is the child's answer
+                    parse_data["intent"] = {"name": ANSWER_INTENT, "confidence": 1.0}
+
             collector = CollectingOutputChannel()
             message = UserMessage(
                 incoming.text,
                 collector,
                 incoming.sender,
-                parse_data=parse_typed(agent, incoming.sender, incoming.text) if incoming.is_typed else None,
+                parse_data=parse_data,
                 input_channel=self.name(),
                 message_id=incoming.message_id,
                 metadata={"input": incoming.input},
@@ -119,7 +143,36 @@ class TabletInput(InputChannel):
 
             replies = [BotMessage(m.get("text"), _shuffled(m.get("buttons"))) for m in collector.messages]
             await asyncio.to_thread(store.record_bot_replies, sender, incoming.message_id, replies)
+            if concern is not None:
+                said = "\n".join(reply.text for reply in replies if reply.text)
+                await asyncio.to_thread(Flags(store).set_reply, sender, incoming.message_id, said)
             return response.json(_as_rest_messages(sender, replies))
+
+    async def _flag(self, agent, incoming: Incoming, concern: Concern, parse_data: Dict[Text, Any]) -> None:
+        """Keep the flag (before Rasa runs, so that nothing is lost if it fails), then make the
+        message a disclosure for the dialogue."""
+        tracker = await agent.processor.get_tracker(incoming.sender)
+        await asyncio.to_thread(
+            Flags(self.store).record,
+            incoming.sender,
+            incoming.message_id,
+            words=incoming.text,
+            activity=tracker.get_slot("activity"),
+            prompt=_last_bot_text(tracker),
+            found_by=concern.found_by,
+        )
+        parse_data["intent"] = {"name": DISCLOSURE_INTENT, "confidence": 1.0}
+        parse_data["entities"] = list(parse_data.get("entities") or []) + [
+            {"entity": CONCERN_ENTITY, "value": incoming.message_id}
+        ]
+
+
+def _last_bot_text(tracker: DialogueStateTracker) -> Optional[str]:
+    """What the bot had last said when the child wrote: the prompt they were answering."""
+    for event in reversed(tracker.events):
+        if getattr(event, "type_name", None) == "bot" and getattr(event, "text", None):
+            return event.text
+    return None
 
 
 def _shuffled(buttons: Optional[List[Dict[str, Any]]]) -> Optional[List[Dict[str, Any]]]:

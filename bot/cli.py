@@ -99,6 +99,13 @@ def _parser() -> argparse.ArgumentParser:
     audit = command("audit", _audit, "list the audit events of a case: who viewed, exported or changed what, when")
     audit.add_argument("case_reference")
 
+    flags = command("flags", _flags, "list the safeguarding flags no one has acknowledged yet, oldest first")
+    flags.add_argument("--as", dest="as_user", metavar="USER", help="just this practitioner's cases")
+    flags.add_argument("--format", choices=["text", "json"], default="text")
+
+    command("safeguarding-report", _safeguarding_report,
+            "how the word list and the trained model find disclosures in tests/nlu/safeguarding.yml")
+
     transcript = command("transcript", _transcript, "print a session's full transcript")
     transcript.add_argument("session_id")
     transcript.add_argument("--format", choices=["json", "text"], default="text")
@@ -283,6 +290,54 @@ def _export(args) -> None:
         session_id=args.session_id,
         detail={"format": args.format, "all": args.all, "page": args.page, "content_hash": summary["content_hash"]},
     )
+
+
+def _flags(args) -> None:
+    import getpass
+
+    from bot.prompt_pack import PromptPack
+    from bot.store.accounts import Accounts
+    from bot.store.flags import Flags
+    from bot.store.reviews import Reviews
+
+    store = _store()
+    owner, actor = None, f"command line ({getpass.getuser()})"
+    if args.as_user:
+        user = Accounts(store).by_name(args.as_user)
+        if user.role != "fca":
+            raise CommandError(f"{user.name} is not a practitioner (fca): they have no cases")
+        owner, actor = user.id, user.name
+    flags = Flags(store).unacknowledged(owner)
+    pack = PromptPack.load()
+    rows = [
+        {"flag": f.id, "at": f.at.isoformat(), "case_reference": f.case_reference, "session_id": f.session_id,
+         "activity": pack.title(f.activity) if f.activity in pack.activities else None, "words": f.words}
+        for f in flags
+    ]
+    for row in rows:
+        Reviews(store).audit(actor, "view_flag", case_reference=row["case_reference"], session_id=row["session_id"],
+                             detail={"flag": row["flag"]})
+    if args.format == "json":
+        _write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    if not rows:
+        print("No safeguarding flags wait for acknowledgement.")
+        return
+    for row in rows:
+        print(f"{row['at']}  case {row['case_reference']}  session {row['session_id']}  {row['activity'] or ''}")
+        print("    " + json.dumps(row["words"], ensure_ascii=False))
+
+
+def _safeguarding_report(_args) -> None:
+    from bot.model import model_path
+    from bot.safeguarding.evaluation import evaluate
+
+    evaluation = evaluate(model_path(), PROJECT_ROOT / "tests" / "nlu" / "safeguarding.yml")
+    print(evaluation.table())
+    for message in evaluation.missed():
+        print(f"disclosure missed: {message!r}")
+    for message, by in evaluation.false_alarms():
+        print(f"false alarm ({by}): {message!r}")
 
 
 def _audit(args) -> None:

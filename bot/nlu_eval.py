@@ -2,7 +2,8 @@
 
 Each message of tests/nlu/child_messages.yml is labelled `answer` or a control (stop, skip, help,
 ...). It goes through the trained model exactly as the tablet channel sends typed words, and the
-result is compared with its label."""
+result is compared with its label. Words that raise a safeguarding concern are an answer, whatever
+the NLU said, as in the channel (bot/safeguarding/)."""
 from __future__ import annotations
 
 from collections import Counter
@@ -12,6 +13,8 @@ from typing import Dict, List, Tuple
 
 import yaml
 
+from bot.safeguarding.concern import find_concern
+from bot.safeguarding.lexicon import Lexicon
 from bot.typed_controls import is_control
 
 ANSWER = "answer"
@@ -67,9 +70,12 @@ def evaluate(model_path: Path, messages_path: Path) -> Evaluation:
     from bot.channel import parse_typed
 
     agent = Agent.load(str(model_path))
+    lexicon = Lexicon.load()
     results = []
     for label, messages in load_messages(messages_path).items():
         for message in messages:
-            intent = parse_typed(agent, "nlu-evaluation", message)["intent"]["name"]
-            results.append((message, label, intent if is_control(intent) else ANSWER))
+            parse_data = parse_typed(agent, "nlu-evaluation", message)
+            intent = parse_data["intent"]["name"]
+            concern = find_concern(message, parse_data, lexicon)
+            results.append((message, label, intent if is_control(intent) and concern is None else ANSWER))
     return Evaluation(results)

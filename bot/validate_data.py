@@ -18,6 +18,7 @@ from rasa.validator import Validator
 
 from bot.capture import PAUSES
 from bot.read_back import HEARD_RESPONSE
+from bot.safeguarding.lexicon import Lexicon, LexiconError
 
 SAID_BY_CODE = {"utter_default", "utter_session_unknown", "utter_session_ended", HEARD_RESPONSE} | {
     response for response, _ in PAUSES.values()
@@ -63,4 +64,8 @@ def validate(root: Path) -> List[str]:
     ]
     if not all(checks):
         problems.append("Rasa's validation failed: see the errors above.")
+    try:
+        Lexicon.load(root)
+    except LexiconError as error:
+        problems.append(str(error))
     return problems

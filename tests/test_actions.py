@@ -61,7 +61,8 @@ def test_an_answer_is_stored_verbatim_with_its_prompt(actions_use, session):
         "three_houses", "three_houses_good", "answer", "f00dfeed01"
     )
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
-    assert slots == {"three_houses_good": f"answer:{answer.id}", "rephrase": False, "last_words": answer.text}
+    assert slots == {"three_houses_good": f"answer:{answer.id}", "rephrase": False, "last_words": answer.text,
+                     "requested_slot": "three_houses_good_more"}
 
 
 def test_running_the_validation_twice_stores_once(actions_use, session):
@@ -77,7 +78,7 @@ def test_help_reasks_more_simply(actions_use, session):
     state["events"][-1]["value"] = "/help"
     _, events = run(validation("three_houses_form"), Tracker.from_dict(state))
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
-    assert slots == {"three_houses_good": None, "rephrase": True}
+    assert slots == {"three_houses_good": None, "rephrase": True, "requested_slot": "three_houses_good"}
     assert actions_use.answers(session.id) == []
 
 
@@ -108,12 +109,13 @@ def test_next_activity_follows_the_sessions_plan_with_the_next_form_empty(action
     _, events = run(ActionNextActivity(), Tracker.from_dict(state))
     assert slot_events(events) == {
         "activity": "understanding", "rephrase": False, "activities_started": ["warm_up", "understanding"],
-        "understanding_why": None,
+        "safeguarding_check": None, "understanding_why": None,
     }
     # understanding is done: the child is offered the choosable activities that come next
     state["slots"].update(activity="understanding", activities_started=["warm_up", "understanding"])
     _, events = run(ActionNextActivity(), Tracker.from_dict(state))
-    assert slot_events(events) == {"activity": "choose_next", "rephrase": False, "choose_next_activity": None}
+    assert slot_events(events) == {"activity": "choose_next", "rephrase": False, "safeguarding_check": None,
+                                   "choose_next_activity": None}
     dispatcher, _ = run(ActionAskChooseNextActivity(), Tracker.from_dict(state))
     [offer] = dispatcher.messages
     assert offer["response"] == "utter_ask_choose_next_activity"
@@ -162,3 +164,38 @@ def test_stop_ends_the_session_and_the_form(actions_use, session):
     _, events = run(ActionStopSession(), tracker_for(session.id))
     assert {"event": "active_loop", "name": None, "timestamp": None} in events
     assert actions_use.get_session(session.id).status == "stopped"
+
+
+def test_a_disclosure_is_kept_as_the_answer_and_the_safeguarding_check_comes_next(actions_use, session):
+    state = load_fixture("tracker_three_houses_good.json")
+    state["sender_id"] = session.id
+    state["slots"]["concern"] = "f00dfeed01"  # the channel's `concern` entity, extracted by Rasa
+    state["latest_message"]["intent"] = {"name": "disclosure", "confidence": 1.0}
+    _, events = run(validation("three_houses_form"), Tracker.from_dict(state))
+    [answer] = actions_use.answers(session.id)
+    assert answer.text == " my dog, Biscuit 🐶\nand my nan's garden " and answer.prompt_key == "three_houses_good"
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert next_question("three_houses_form", state, slots) == "safeguarding_check" and "last_words" not in slots
+
+    # the child taps "Carry on": nothing more is stored, the concern is answered, the activity goes on
+    state["slots"].update({k: v for k, v in slots.items() if k != "last_words"}, safeguarding_check="/deny",
+                          requested_slot="safeguarding_check")
+    state["latest_message"].update(text="/deny", intent={"name": "deny", "confidence": 1.0},
+                                   message_id="f00dfeed02", metadata={"input": "button"})
+    state["events"][-1].update(name="safeguarding_check", value="/deny")  # what Rasa extracted
+    _, events = run(validation("three_houses_form"), Tracker.from_dict(state))
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["concern"] is None and slots["safeguarding_check"] is None
+    # "What else goes in the house of good things?" follows up the disclosure: it is not asked
+    assert state["slots"]["three_houses_good_more"] == "not_asked"
+    assert next_question("three_houses_form", state, slots) == "three_houses_worries"
+    assert len(actions_use.answers(session.id)) == 1
+
+
+def next_question(form, state, slots):
+    """The question the form asks next: the one the validation names, or else (when the order is the
+    domain's own) the first of the domain's that is still empty, as Rasa's FormAction picks it."""
+    if "requested_slot" in slots:
+        return slots["requested_slot"]
+    values = {**state["slots"], **slots}
+    return next(q for q in DOMAIN["forms"][form]["required_slots"] if values.get(q) is None)

@@ -83,3 +83,34 @@ def test_every_choice_set_has_the_three_ways_out(name, condition, variation):
 def test_the_lint_catches_what_it_should():
     assert re.search(r"\bdid he\b", "tell me, did he hurt you?")
     assert len(words("If you tell me you are not safe, {practitioner_name} will tell people who can help you.")) > 12
+
+
+def safeguarding_problems(text):
+    """What is wrong with a reply to words that may tell of harm: it asks for detail, or promises
+    to keep a secret."""
+    lowered = text.lower()
+    return [f"asks for detail: '{p}'" for p in RULES["asking_for_detail"] if re.search(rf"\b{re.escape(p)}", lowered)] + [
+        f"promises secrecy: '{p}'" for p in RULES["promising_secrecy"] if re.search(rf"\b{re.escape(p)}", lowered)
+    ]
+
+
+SAFEGUARDING = [(n, c, v) for n, c, v in VARIATIONS if n in RULES["safeguarding_responses"]]
+
+
+def test_every_safeguarding_response_is_linted():
+    assert {n for n, _, _ in SAFEGUARDING} == set(RULES["safeguarding_responses"]), "prompt_lint.yml names a response domain.yml lacks"
+
+
+@pytest.mark.parametrize("name, condition, variation", SAFEGUARDING, ids=lambda x: x if isinstance(x, str) else "")
+def test_safeguarding_responses_ask_for_no_detail_and_keep_no_secrets(name, condition, variation):
+    problems = safeguarding_problems(variation["text"]) + [
+        problem for button in variation.get("buttons") or [] for problem in safeguarding_problems(button["title"])
+    ]
+    assert not problems, f"{where(name, condition)}: {'; '.join(problems)}"
+
+
+def test_the_safeguarding_lint_catches_what_it_should():
+    assert safeguarding_problems("Thank you. Can you tell me more about what happened?")
+    assert safeguarding_problems("Who did that to you?")
+    assert safeguarding_problems("I won't tell anyone, I promise.")
+    assert not safeguarding_problems("Thank you for telling me. You are not in trouble.")

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from bot.report.render import render, wording
+from bot.report.render import QUOTE_PREFIX, render, wording
 from bot.report.summary import SessionNotFound, build_summary
 
 
@@ -49,8 +49,8 @@ def test_json_carries_the_session_activities_and_every_answer(store, pack, answe
 def test_markdown_quotes_every_line_unchanged_and_sets_the_judge_message_apart(store, pack, answered, awkward_answers):
     markdown = render(build_summary(store, pack, answered.id, "Europe/London"), "md")
     for line in awkward_answers[6].split("\n"):
-        assert f"> {line}\n" in markdown
-    assert f"> {awkward_answers[7]}\n" in markdown  # HTML kept as typed, not escaped
+        assert f"{QUOTE_PREFIX}{line}\n" in markdown
+    assert f"{QUOTE_PREFIX}{awkward_answers[7]}\n" in markdown  # HTML kept as typed, not escaped
     said, _, judge = markdown.partition("## My message to the judge")
     assert "What do you want the judge to know?" in judge and "What do you want the judge to know?" not in said
     assert "## Questions the child chose not to answer\n\n- Tell me about good things." in markdown
@@ -100,10 +100,10 @@ def test_feelings_read_back_and_sharing_are_grouped_for_the_report(store, pack, 
 
     markdown = render(summary, "md")
     read_back = markdown[markdown.index("## Read-back"):markdown.index("## Sharing preferences")]
-    assert "### Feelings faces" in read_back and "> not all the time\n" in read_back
+    assert "### Feelings faces" in read_back and f"{QUOTE_PREFIX}not all the time\n" in read_back
     assert "🔒 I don't want my parents to read it" in markdown[markdown.index("## Sharing preferences"):]
     choices = markdown[markdown.index(wording()["headings"]["choices"]):markdown.index(wording()["headings"]["said"])]
-    assert choices.index("😢 Sad") < choices.index("> they shout  \n")
+    assert choices.index("😢 Sad") < choices.index(f"{QUOTE_PREFIX}they shout  \n")
 
 
 MARKUP = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '=HYPERLINK("http://x","y")', "**bold**",
@@ -131,6 +131,9 @@ def test_every_format_shows_markup_literally_and_leaves_out_what_the_practitione
     import io
 
     from docx import Document
+    import html
+
+    from markdown import markdown as markdown_to_html
     from markupsafe import escape
 
     summary = build_summary(store, pack, marked_up.id, "Europe/London")
@@ -139,10 +142,15 @@ def test_every_format_shows_markup_literally_and_leaves_out_what_the_practitione
     word = Document(io.BytesIO(render(summary, "docx")))
     word_text = "\n".join(p.text for p in word.paragraphs)
     for text in MARKUP:
-        assert all(f"> {line}\n" in markdown for line in text.split("\n"))
+        assert all(f"{QUOTE_PREFIX}{line}\n" in markdown for line in text.split("\n"))
         assert f"“{escape(text)}”" in page  # escaped, so a browser shows it as typed
         assert f"“{text}”" in word_text  # byte for byte, in its own run
     assert "<script>alert(1)</script>" not in page.replace("&lt;script&gt;", "")
+    # a Markdown viewer (Python-Markdown here) shows the child's words as typed, not as markup
+    viewed = markdown_to_html(markdown)
+    for text in MARKUP:
+        assert html.escape(text.split("\n")[0], quote=False) in viewed
+    assert "<strong>bold</strong>" not in viewed and "<script>" not in viewed and "<img" not in viewed
     for rendered, label in ((markdown, wording()["practitioner_note"]), (page, str(escape(wording()["practitioner_note"]))),
                             (word_text, wording()["practitioner_note"])):
         assert "a secret wish" not in rendered
@@ -195,7 +203,7 @@ def test_characters_word_cannot_hold_are_marked_in_the_word_file_only(store, pac
     summary = build_summary(store, pack, session.id, "Europe/London")
     word = Document(io.BytesIO(render(summary, "docx")))
     assert "“bell\ufffd and vertical\ufffdtab”" in [p.text for p in word.paragraphs]
-    assert summary["answers"][0]["text"] == text and f"> {text}\n" in render(summary, "md")
+    assert summary["answers"][0]["text"] == text and f"{QUOTE_PREFIX}{text}\n" in render(summary, "md")
 
 
 def test_the_message_to_the_judge_on_a_page_of_its_own(store, pack, answered, awkward_answers):
@@ -206,7 +214,7 @@ def test_the_message_to_the_judge_on_a_page_of_its_own(store, pack, answered, aw
     summary = build_summary(store, pack, answered.id, "Europe/London")
     markdown = render(summary, "md", page="judge_message")
     assert markdown.startswith("# My message to the judge: in Sam's own words")
-    assert f"> {awkward_answers[7]}\n" in markdown
+    assert f"{QUOTE_PREFIX}{awkward_answers[7]}\n" in markdown
     assert awkward_answers[0] not in markdown and "Tell me about dreams." not in markdown  # only the judge page
     assert summary["content_hash"] in markdown and answered.id in markdown
     word = Document(io.BytesIO(render(summary, "docx", page="judge_message")))

@@ -12,6 +12,7 @@ import pytest
 import requests
 import yaml
 
+from bot.report.render import QUOTE_PREFIX
 from tests.servers import ROOT, Wording, start_servers
 
 pytestmark = pytest.mark.servers
@@ -361,6 +362,44 @@ def test_read_aloud_the_practitioners_controls_and_nothing_leaves_the_app(server
     context.close()
 
 
+def test_a_disclosure_alerts_the_practitioner_discreetly_and_the_acknowledgement_is_recorded(servers, browser):
+    from bot.store.flags import Flags
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    log_in(page, servers)
+    session_id = start_in_browser(page, servers, 10, ["warm_up", "three_wishes"], case="BROWSER-FLAG")
+    wait_for_question(page, WORDING.text("utter_ask_warm_up_likes", "age_8_11"))
+    assert "alert" not in (page.get_attribute("#practitioner-open", "class") or "")
+
+    words = "my mums boyfriend hits me"
+    page.fill("#typed", words)
+    page.click("#send")
+    check = WORDING.text("utter_ask_safeguarding_check", "age_8_11")
+    wait_for_question(page, check)
+    page.wait_for_selector("#practitioner-open.alert")  # the discreet dot
+    assert page.inner_text("#practitioner-open") == "⋯"  # no words a child reads over a shoulder
+    screenshot(page, "safeguarding-alert-tablet")
+    check_accessibility(page)
+
+    page.click("#practitioner-open")
+    page.wait_for_selector("#alerts:not([hidden]) button.acknowledge")
+    screenshot(page, "safeguarding-alert-panel")
+    page.click("#alerts button.acknowledge")
+    page.wait_for_selector("#alerts", state="hidden")
+    page.click("#practitioner-close")
+    assert "alert" not in (page.get_attribute("#practitioner-open", "class") or "")
+    [flag] = Flags(servers.store()).of_session(session_id)
+    assert flag.words == words and flag.acknowledged_by == "alex" and flag.reply == check
+
+    page.locator("#choices button.choice", has_text="Carry on").click()
+    wait_for_question(page, WORDING.text("utter_ask_three_wishes_first", "age_8_11"))
+    page.goto(servers.web_url + f"/sessions/{session_id}")
+    assert page.inner_text(".flags blockquote.words") == words
+    assert "acknowledged by alex" in page.inner_text(".flags")
+    context.close()
+
+
 def test_the_practitioner_reviews_leaves_out_notes_and_exports_in_the_browser(servers, browser, tmp_path):
     from docx import Document
 
@@ -401,13 +440,25 @@ def test_the_practitioner_reviews_leaves_out_notes_and_exports_in_the_browser(se
     with page.expect_download() as download:
         page.click("a[href$='export.md']")
     markdown = Path(download.value.path()).read_text(encoding="utf-8")
-    assert "> A dog\n> and a cat\n" in markdown and "a private wish" not in markdown
+    assert f"{QUOTE_PREFIX}A dog\n{QUOTE_PREFIX}and a cat\n" in markdown and "a private wish" not in markdown
+    with page.expect_download() as download:
+        page.click("a[href$='export.json']")
+    summary = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert [a["text"] for a in summary["answers"]] == [t for t in typed if t != "a private wish"]
+    with page.expect_download() as download:
+        page.click("a[href$='export.html']")
+    printable = tmp_path / "summary.html"
+    download.value.save_as(printable)
     page.click("text=Full transcript")
     assert page.locator("span.words", has_text="A dog").count() == 1
+    page.goto(printable.as_uri())  # the printable summary, opened as a practitioner would
+    quotes = page.locator("blockquote.words")
+    assert [quotes.nth(i).inner_text() for i in range(quotes.count())] == [
+        f"“{t}”" for t in typed if t != "a private wish"]
     assert alerts == []  # nothing the child typed ran as code
     events = [line.split("  ") for line in servers.cli("audit", "REVIEW-1").splitlines()]
     actions = [event[2] for event in events if event[1] == "alex"]  # (the test's own exports are the command line's)
-    assert actions[:2] == ["view_session", "leave_out"] and actions.count("export") == 2
+    assert actions[:2] == ["view_session", "leave_out"] and actions.count("export") == 4
     assert "note" in actions and "view_transcript" in actions
     context.close()
 

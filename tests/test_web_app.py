@@ -127,3 +127,53 @@ def test_my_cases_and_the_same_activity_side_by_side_across_sessions(app):
     page = client.get("/cases/CMP-1/compare").get_data(as_text=True)
     assert page.index("&lt;b&gt;first&lt;/b&gt; time") < page.index("second time\nmore")
     assert client.get("/cases/NOT-MINE/compare").status_code == 404
+
+
+def test_safeguarding_flags_alert_the_practitioner_and_their_acknowledgement_is_recorded(app):
+    from bot.sessions import start_session
+    from bot.store.flags import Flags
+    from bot.store.reviews import Reviews
+
+    user = accounts(app).add("alex", PASSWORD, "fca", "Alex Morgan")
+    accounts(app).add("sam", PASSWORD, "fca", "Sam Jones")
+    accounts(app).add("terry", PASSWORD, "trainer", "Terry Trainer")
+    store, pack = app.extensions["own_words"]["store"], app.extensions["own_words"]["pack"]
+    session = start_session(store, pack, case_reference="FLAG-1", child_name="Kit", age=9, language="en",
+                            practitioner="Alex Morgan", owner_id=user.id)
+    quiet = start_session(store, pack, case_reference="FLAG-1", child_name="Kit", age=9, language="en",
+                          practitioner="Alex Morgan", owner_id=user.id)
+    words = "he hits me <img src=x onerror=alert(1)>"
+    flag = Flags(store).record(session.id, "m1", words=words, activity="three_houses", prompt="Tell me about worries.",
+                               found_by={"lexicon": [{"concern": "physical_harm", "phrase": "hit* me"}],
+                                         "intent_confidence": 0.2})
+
+    client = app.test_client()
+    log_in(client)
+    home = client.get("/").get_data(as_text=True)
+    assert home.count("⚑ 1") == 1  # the flagged session is marked; the other is not
+    history = client.get(f"/api/sessions/{session.id}/messages").json
+    [alert] = history["alerts"]
+    assert alert["id"] == flag.id and "words" not in alert and words not in str(history)
+    assert client.get(f"/api/sessions/{quiet.id}/messages").json["alerts"] == []
+
+    page = client.get(f"/sessions/{session.id}").get_data(as_text=True)
+    assert page.index("Safeguarding flags") < page.index("About the session")
+    assert "he hits me &lt;img src=x onerror=alert(1)&gt;" in page and "<img src=x" not in page
+
+    for other, refused in (("sam", 404), ("terry", 403)):  # another practitioner; a trainer
+        bearer = {"Authorization": f"Bearer {accounts(app).new_token(other)}"}
+        assert app.test_client().post(alert["acknowledge_url"], headers=bearer).status_code == refused
+        other_client = app.test_client()
+        log_in(other_client, other)
+        assert other_client.get(f"/sessions/{session.id}").status_code == refused
+
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', client.get(f"/chat/{session.id}").get_data(as_text=True))
+    assert client.post(alert["acknowledge_url"]).status_code == 400  # no CSRF token
+    seen = client.post(alert["acknowledge_url"], headers={"X-CSRFToken": csrf.group(1)})
+    assert seen.status_code == 200 and seen.json["alerts"] == [] and seen.json["acknowledged_by"] == "alex"
+    [kept] = Flags(store).of_session(session.id)
+    assert kept.acknowledged_by == "alex" and kept.acknowledged_at is not None
+    events = [(e["actor"], e["action"]) for e in Reviews(store).audit_events("FLAG-1")]
+    assert ("alex", "acknowledge_flag") in events
+    page = client.get(f"/sessions/{session.id}").get_data(as_text=True)
+    assert "acknowledged by alex" in page

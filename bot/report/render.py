@@ -3,7 +3,8 @@
 Every format lays the summary out the same way (outline.py); the wording around the child's words
 lives in templates/ (wording.yml, summary.md.j2, summary.html.j2), which a trainer can edit, and the
 child's words are put in unchanged. HTML is autoescaped, so words that look like markup show as
-typed; Markdown is plain text, never rendered by us."""
+typed; in Markdown the child's words are a code block inside a quote, so a Markdown viewer shows
+them literally too, and the file holds them byte for byte."""
 from __future__ import annotations
 
 import json
@@ -20,6 +21,7 @@ from bot.report.word import render_word
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FORMATS = ("json", "md", "html", "docx")
+QUOTE_PREFIX = ">     "  # Markdown: a quote holding an indented code block
 
 
 def wording() -> Dict[str, Any]:
@@ -70,12 +72,18 @@ def localised(summary: Dict[str, Any], zone: ZoneInfo) -> Dict[str, Any]:
     session["started_local"] = _local(session["started_at"], zone, "%H:%M")
     session["ended_local"] = _local(session["ended_at"], zone, "%H:%M") if session["ended_at"] else None
     session["duration_text"] = _minutes(session["duration_seconds"])
-    return dict(summary, session=session)
+    flags = [
+        dict(flag, at_local=_local(flag["at"], zone, "%Y-%m-%d %H:%M"),
+             acknowledged_local=_local(flag["acknowledged_at"], zone, "%Y-%m-%d %H:%M"))
+        for flag in summary.get("flags") or []
+    ]
+    return dict(summary, session=session, flags=flags)
 
 
 def _blockquote(text: str) -> str:
-    """Every line of the child's text behind '> ', each line's characters unchanged."""
-    return "\n".join("> " + line for line in text.split("\n"))
+    """Every line of the child's text behind '>     ', each line's characters unchanged: a code
+    block inside a quote, so that a Markdown viewer shows `**bold**` or `<b>` literally, as typed."""
+    return "\n".join(QUOTE_PREFIX + line for line in text.split("\n"))
 
 
 def _local(iso: str, zone: ZoneInfo, pattern: str) -> str:

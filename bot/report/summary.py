@@ -2,7 +2,9 @@
 
 Its JSON form is a stable interface for other tools: `session`, `activities` and `answers` (each with
 `activity`, `prompt_key`, `prompt`, `text`, `kind`, `at`, and for a read-back or sharing answer the
-`about_activity`, and the practitioner's `included` and `note`), `observations` (the
+`about_activity`, and the practitioner's `included` and `note`), `flags` (possible safeguarding
+disclosures: the child's exact words, when, the activity and prompt, what the bot said back, whether
+the practitioner acknowledged the alert; always in, whatever was left out), `observations` (the
 practitioner's, during the session), `content_hash`, then two groupings of those same answers for the report: `choices` (each choice
 the child made, such as a feeling or a scale score, with their words about it) and `gone_over` (the
 read-back and sharing preferences, activity by activity). The child's words are exactly as stored."""
@@ -16,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 from bot.prompt_pack import PromptPack
 from bot.sessions import AGE_BAND_LABELS
+from bot.safeguarding.lexicon import Lexicon
+from bot.store.flags import FlagInfo, Flags
 from bot.store.repository import Store
 from bot.store.reviews import ReviewInfo, Reviews
 
@@ -91,6 +95,7 @@ def build_summary(
         "answers": rows,
         "choices": _choices(pack, done, rows),
         "gone_over": _gone_over(pack, done, rows),
+        "flags": [_flag(pack, flag) for flag in Flags(store).of_session(session_id)],
         "observations": [
             {"author": o["author"], "at": _iso(o["at"]), "text": o["text"]} for o in store.observations(session_id)
         ],
@@ -104,6 +109,30 @@ def content_hash(summary: Dict[str, Any]) -> str:
     matched to the record: export the same session as JSON and compare."""
     content = {key: value for key, value in summary.items() if key != "content_hash"}
     return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _flag(pack: PromptPack, flag: FlagInfo) -> Dict[str, Any]:
+    labels = _concern_labels()
+    return {
+        "id": flag.id,
+        "at": _iso(flag.at),
+        "activity": flag.activity,
+        "activity_title": pack.title(flag.activity) if flag.activity in pack.activities else None,
+        "prompt": flag.prompt,
+        "text": flag.words,
+        "reply": flag.reply,
+        "found_by": [labels.get(m["concern"], m["concern"]) for m in flag.found_by.get("lexicon", [])],
+        "intent_confidence": flag.found_by.get("intent_confidence"),
+        "acknowledged_at": _iso(flag.acknowledged_at),
+        "acknowledged_by": flag.acknowledged_by,
+    }
+
+
+def _concern_labels() -> Dict[str, str]:
+    try:
+        return Lexicon.load().labels
+    except ValueError:
+        return {}
 
 
 def _answer(answer, review: Optional[ReviewInfo]) -> Dict[str, Any]:

@@ -192,3 +192,24 @@ class AuditEvent(Base):
     case_reference = Column(String(64), index=True)
     session_id = Column(String(36))
     detail = Column(JSON)
+
+
+class Flag(Base):
+    """A possible safeguarding disclosure: the child's exact words, when, where in the session, how
+    it was found, what the bot said back, and who acknowledged the alert."""
+
+    __tablename__ = "flags"
+    __table_args__ = (UniqueConstraint("session_id", "message_id"),)
+
+    id = Column(Integer, primary_key=True)
+    session_id = Column(String(36), ForeignKey("sessions.id"), nullable=False, index=True)
+    message_id = Column(String(64), nullable=False)
+    words_encrypted = Column(Text, nullable=False)
+    at = Column(DateTime(timezone=True), nullable=False)
+    activity = Column(String(64))  # None before the first activity
+    prompt_encrypted = Column(Text)  # what the bot had last said when the child wrote this
+    # what raised the concern: {"lexicon": [{"concern", "phrase"}], "intent_confidence": 0.93}
+    found_by = Column(JSON, nullable=False)
+    reply_encrypted = Column(Text)  # what the bot said back (set once the bot has replied)
+    acknowledged_at = Column(DateTime(timezone=True))
+    acknowledged_by = Column(String(64))

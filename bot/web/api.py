@@ -11,6 +11,8 @@ from flask import Blueprint, abort, g, jsonify, request, url_for
 from flask_wtf.csrf import CSRFError
 
 from bot.sessions import SessionInputError, start_session
+from bot.store.flags import FlagError, Flags
+from bot.store.reviews import Reviews
 from bot.store.repository import CaseNotYours, SessionInfo
 from bot.web import assistant, services
 from bot.web.auth import logged_in_user, token_user
@@ -98,7 +100,7 @@ def send_message(session_id: str):
         return _error(503, "assistant_unavailable", "the assistant is not answering; send the same message again")
     if reply.status != 200:
         return jsonify(reply.body), reply.status
-    return jsonify({"messages": assistant.messages_of(reply), "status": _status(session.id)})
+    return jsonify({"messages": assistant.messages_of(reply), "status": _status(session.id), "alerts": _alerts(session.id)})
 
 
 @blueprint.route("/sessions/<session_id>/messages", methods=["GET"])
@@ -107,6 +109,7 @@ def transcript(session_id: str):
     turns = services.store().transcript(session.id)
     return jsonify({
         "status": session.status,
+        "alerts": _alerts(session.id),
         "messages": [
             {"speaker": t.speaker, "text": t.text, "payload": t.payload, "buttons": t.buttons, "at": t.at.isoformat()}
             for t in turns
@@ -131,6 +134,33 @@ def observe(session_id: str):
         return _error(400, "empty_observation", "write the observation first")
     services.store().add_observation(session.id, g.user.name, text)
     return jsonify({"saved": True}), 201
+
+
+@blueprint.route("/sessions/<session_id>/flags/<int:flag_id>/acknowledge", methods=["POST"])
+def acknowledge(session_id: str, flag_id: int):
+    """The practitioner has seen a safeguarding alert: who and when are recorded (once)."""
+    session = own_session(session_id)
+    try:
+        flag = Flags(services.store()).acknowledge(session.id, flag_id, g.user.name)
+    except FlagError:
+        abort(404)
+    Reviews(services.store()).audit(g.user.name, "acknowledge_flag", case_reference=session.case_reference,
+                             session_id=session.id, detail={"flag": flag.id})
+    return jsonify({
+        "acknowledged_at": flag.acknowledged_at.isoformat(), "acknowledged_by": flag.acknowledged_by,
+        "alerts": _alerts(session.id),
+    })
+
+
+def _alerts(session_id: str) -> list:
+    """The session's safeguarding flags not yet acknowledged: for the practitioner's discreet alert.
+    Only when and where; the child's words are on the review page."""
+    pack = services.pack()
+    return [
+        {"id": f.id, "at": f.at.isoformat(), "activity": pack.title(f.activity) if f.activity in pack.activities else None,
+         "acknowledge_url": url_for("api.acknowledge", session_id=session_id, flag_id=f.id)}
+        for f in Flags(services.store()).of_session(session_id) if f.acknowledged_at is None
+    ]
 
 
 def _status(session_id: str) -> str:

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from bot.sessions import AGE_BAND_LABELS, SessionInputError, start_session
+from bot.store.flags import Flags
 from bot.store.repository import CaseNotYours
 from bot.web import services
 
@@ -39,7 +40,9 @@ def _practitioner():
 def home():
     user = current_user.info
     sessions = services.store().sessions_of(user.id) if user.role == "fca" else []
-    return render_template("home.html", user=user, sessions=sessions, words=services.wording()["practitioner"])
+    flag_counts = Flags(services.store()).counts([s.id for s in sessions])
+    return render_template("home.html", user=user, sessions=sessions, flag_counts=flag_counts,
+                           words=services.wording()["practitioner"])
 
 
 @blueprint.route("/sessions/new", methods=["GET", "POST"])

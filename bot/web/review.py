@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from bot.report.outline import details
 from bot.report.render import localised, render, wording as report_wording
 from bot.report.summary import build_summary
+from bot.store.flags import FlagError, Flags
 from bot.store.repository import SessionInfo
 from bot.store.reviews import ReviewError, Reviews
 from bot.web import services
@@ -53,7 +54,7 @@ def session_page(session_id: str):
     zone_summary = localised(summary, ZoneInfo(services.settings().report_time_zone))
     return render_template(
         "review.html", session=session, summary=summary, details=details(zone_summary, words),
-        report=words, words=services.wording()["practitioner"], user=current_user.info,
+        report=words, words=services.wording()["practitioner"], user=current_user.info, flags=zone_summary["flags"],
         own_pages=[(key, services.pack().title(key)) for key in services.pack().own_pages],
     )
 
@@ -73,6 +74,19 @@ def review_answer(session_id: str, answer_id: int):
     reviews().audit(current_user.info.name, action, case_reference=session.case_reference, session_id=session.id,
                     detail={"answer": answer_id})
     return redirect(url_for("review.session_page", session_id=session.id) + f"#answer-{answer_id}")
+
+
+@blueprint.route("/sessions/<session_id>/flags/<int:flag_id>/acknowledge", methods=["POST"])
+@login_required
+def acknowledge_flag(session_id: str, flag_id: int):
+    session = own_session(session_id)
+    try:
+        Flags(services.store()).acknowledge(session.id, flag_id, current_user.info.name)
+    except FlagError:
+        abort(404)
+    reviews().audit(current_user.info.name, "acknowledge_flag", case_reference=session.case_reference,
+                    session_id=session.id, detail={"flag": flag_id})
+    return redirect(url_for("review.session_page", session_id=session.id) + f"#flag-{flag_id}")
 
 
 @blueprint.route("/sessions/<session_id>/transcript")

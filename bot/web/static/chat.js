@@ -139,6 +139,7 @@
     if (response.status === 409) { showEnded(); return; }
     if (!response.ok) return; // e.g. an empty message: the words stay in the box
     if ("message" in sent) typed.value = "";
+    showAlerts(result.alerts);
     const finished = ["completed", "stopped", "ended"].includes(result.status);
     showReply(result.messages, () => {
       if (sent.payload === "/take_break") $("break-screen").hidden = false;
@@ -169,6 +170,29 @@
     });
   }
   $("practitioner-open").addEventListener("click", () => panel.showModal());
+
+  // A safeguarding flag: an amber dot on the practitioner's button, and in their panel the time and
+  // activity with a button to acknowledge it. Never words a child would read over a shoulder.
+  function showAlerts(alerts) {
+    if (!alerts) return;
+    const open = $("practitioner-open"), list = $("alert-list");
+    open.classList.toggle("alert", alerts.length > 0);
+    const label = data.menu_words[alerts.length > 0 ? 1 : 0];
+    open.setAttribute("aria-label", label);
+    open.title = label;
+    $("alerts").hidden = alerts.length === 0;
+    list.replaceChildren();
+    alerts.forEach((alert) => {
+      const item = $("alert-template").content.firstElementChild.cloneNode(true);
+      const time = new Date(alert.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      item.querySelector(".when").textContent = data.alert_item.replace("{time}", time).replace("{activity}", alert.activity || "");
+      item.querySelector(".acknowledge").addEventListener("click", async () => {
+        const response = await post(alert.acknowledge_url);
+        if (response.ok) showAlerts((await response.json()).alerts);
+      });
+      list.append(item);
+    });
+  }
   $("practitioner-close").addEventListener("click", () => panel.close());
   $("pause").addEventListener("click", () => {
     $("pause-screen").hidden = false; $("pause").hidden = true; $("resume").hidden = false; panel.close();
@@ -193,6 +217,7 @@
     if (ended) { showEnded(); return; }
     const response = await fetch(data.history_url, { credentials: "same-origin" });
     const history = await response.json();
+    showAlerts(history.alerts);
     const turns = history.messages;
     if (!turns.length) { send({ payload: "/start" }); return; }
     let last = turns.length;

@@ -1,0 +1,1 @@
+"""Safeguarding: finding words that may tell of harm (lexicon.py, concern.py)."""
