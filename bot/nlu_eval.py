@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Any, Dict, Iterator, List, Set, Tuple
 
 import yaml
 
@@ -64,18 +64,33 @@ def load_messages(path: Path) -> Dict[str, List[str]]:
         return {label: [str(m) for m in messages] for label, messages in yaml.safe_load(handle).items()}
 
 
-def evaluate(model_path: Path, messages_path: Path) -> Evaluation:
+def training_examples(root: Path) -> Set[str]:
+    """Every NLU training example in data/nlu/, lower-cased: a held-out set must share none."""
+    examples: Set[str] = set()
+    for path in (root / "data" / "nlu").glob("*.yml"):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            examples |= {line[2:].strip().lower() for line in block["examples"].splitlines() if line.startswith("- ")}
+    return examples
+
+
+def parsed(model_path: Path, messages_path: Path) -> Iterator[Tuple[str, str, Dict[str, Any]]]:
+    """(label, message, what the NLU made of it) for each held-out message, parsed exactly as the
+    tablet channel parses typed words."""
     from rasa.core.agent import Agent
 
     from bot.channel import parse_typed
 
     agent = Agent.load(str(model_path))
-    lexicon = Lexicon.load()
-    results = []
     for label, messages in load_messages(messages_path).items():
         for message in messages:
-            parse_data = parse_typed(agent, "nlu-evaluation", message)
-            intent = parse_data["intent"]["name"]
-            concern = find_concern(message, parse_data, lexicon)
-            results.append((message, label, intent if is_control(intent) and concern is None else ANSWER))
+            yield label, message, parse_typed(agent, "evaluation", message)
+
+
+def evaluate(model_path: Path, messages_path: Path) -> Evaluation:
+    lexicon = Lexicon.load()
+    results = []
+    for label, message, parse_data in parsed(model_path, messages_path):
+        intent = parse_data["intent"]["name"]
+        concern = find_concern(message, parse_data, lexicon)
+        results.append((message, label, intent if is_control(intent) and concern is None else ANSWER))
     return Evaluation(results)

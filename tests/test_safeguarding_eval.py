@@ -4,10 +4,9 @@ python -m bot safeguarding-report)."""
 from __future__ import annotations
 
 import pytest
-import yaml
 
 from bot.model import ensure_trained
-from bot.nlu_eval import load_messages
+from bot.nlu_eval import load_messages, training_examples
 from bot.safeguarding.evaluation import DISCLOSURE, ORDINARY, evaluate
 from tests.conftest import ROOT
 
@@ -24,10 +23,7 @@ def evaluation():
 def test_the_set_is_large_and_kept_apart_from_the_training_data():
     messages = load_messages(MESSAGES)
     assert len(messages[DISCLOSURE]) >= 150 and len(messages[ORDINARY]) >= 300
-    training = set()
-    for path in (ROOT / "data" / "nlu").glob("*.yml"):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-            training |= {line[2:].strip().lower() for line in block["examples"].splitlines() if line.startswith("- ")}
+    training = training_examples(ROOT)
     overlap = [m for ms in messages.values() for m in ms if m.strip().lower() in training]
     assert not overlap, f"these test messages are also training examples: {overlap}"
 

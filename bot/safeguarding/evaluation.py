@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Tuple
 
-from bot.nlu_eval import load_messages
+from bot.nlu_eval import parsed
 from bot.safeguarding.concern import MIN_INTENT_CONFIDENCE, find_concern
 from bot.safeguarding.lexicon import Lexicon
 
@@ -63,16 +63,10 @@ class Evaluation:
 
 
 def evaluate(model_path: Path, messages_path: Path) -> Evaluation:
-    from rasa.core.agent import Agent
-
-    from bot.channel import parse_typed
-
-    agent = Agent.load(str(model_path))
     lexicon = Lexicon.load()
     results = []
-    for label, messages in load_messages(messages_path).items():
-        for message in messages:
-            concern = find_concern(message, parse_typed(agent, "safeguarding-evaluation", message), lexicon)
-            by_model = concern is not None and concern.intent_confidence >= MIN_INTENT_CONFIDENCE
-            results.append(Result(message, label, bool(concern and concern.matches), by_model))
+    for label, message, parse_data in parsed(model_path, messages_path):
+        concern = find_concern(message, parse_data, lexicon)
+        by_model = concern is not None and concern.intent_confidence >= MIN_INTENT_CONFIDENCE
+        results.append(Result(message, label, bool(concern and concern.matches), by_model))
     return Evaluation(results)
