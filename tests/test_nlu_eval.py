@@ -3,9 +3,13 @@ are recognised at least 95% of the time (the figures are in the README: python -
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from bot.model import ensure_trained
-from bot.nlu_eval import ANSWER, evaluate, load_messages, training_examples
+from bot.nlu_eval import ANSWER, evaluate, load_messages, parsed, training_examples
+from bot.safeguarding.concern import find_concern
+from bot.safeguarding.lexicon import Lexicon
+from bot.typed_controls import is_control
 from tests.conftest import ROOT
 
 MESSAGES = ROOT / "tests" / "nlu" / "child_messages.yml"
@@ -30,3 +34,14 @@ def test_no_answer_is_taken_as_a_control(evaluation):
 
 def test_controls_are_recognised(evaluation):
     assert evaluation.control_recall() >= 0.95, evaluation.table()
+
+
+def test_awkward_answers_are_answers_not_controls_or_concerns(tmp_path, awkward_answers):
+    """Emoji, other scripts, markup, SQL, blank lines, a very long answer: whatever its shape, an
+    answer stays an answer (the HTTP tests then walk whole sessions with these)."""
+    held_out = tmp_path / "awkward.yml"
+    held_out.write_text(yaml.safe_dump({"answer": [a for a in awkward_answers if a.strip()]}), encoding="utf-8")
+    lexicon = Lexicon.load(ROOT)
+    for _, message, parse_data in parsed(ensure_trained(ROOT), held_out):
+        assert not is_control(parse_data["intent"]["name"]), f"taken as {parse_data['intent']['name']}: {message!r}"
+        assert find_concern(message, parse_data, lexicon) is None, f"a false safeguarding alarm: {message!r}"
