@@ -68,6 +68,30 @@ def test_no_yes_no_questions_for_4_to_7(name, condition, variation):
         )
 
 
+def forced_choice(sentence):
+    """A question offering a choice of answers ("... X or Y?") that does not start openly."""
+    first = words(sentence)[0].lower().strip("\"'") if words(sentence) else ""
+    return sentence.endswith("?") and re.search(r"\bor\b", sentence.lower()) and first not in RULES["open_starts"]
+
+
+@pytest.mark.parametrize("name, condition, variation", QUESTIONS_4_7, ids=lambda x: x if isinstance(x, str) else "")
+def test_no_forced_choice_questions_for_4_to_7(name, condition, variation):
+    if name in RULES["forced_choice_allowed"]:
+        return
+    for sentence in sentences(variation["text"]):
+        assert not forced_choice(sentence), (
+            f"{where(name, condition)}: '{sentence}' makes the child pick one of the answers it names; "
+            "ask openly ('How do you feel about ...?') or use choice buttons with the three ways out"
+        )
+
+
+def test_the_forced_choice_lint_catches_what_it_should():
+    assert forced_choice("Was it a good day or a bad day?")
+    assert forced_choice("Do you like mum's house or dad's house more?")
+    assert not forced_choice("What should I add or change?")
+    assert not forced_choice("Tell me about your day.")
+
+
 CHOICES = [(n, c, v) for n, c, v in VARIATIONS if v.get("buttons") and any("/choose" in b["payload"] for b in v["buttons"])]
 
 
