@@ -44,6 +44,29 @@ def test_no_leading_wording_or_jargon(name, condition, variation):
         )
 
 
+def names_unmentioned(text):
+    """The people or acts a prompt names that the child has not mentioned (any ending: "hits")."""
+    lowered = re.sub(r"\{[a-z_]+\}", "", text.lower())
+    return [w for w in RULES["not_mentioned"] if re.search(rf"\b{re.escape(w)}(s|es|ed|ing|ting|ies)?\b", lowered)]
+
+
+@pytest.mark.parametrize("name, condition, variation", VARIATIONS, ids=lambda x: x if isinstance(x, str) else "")
+def test_no_prompt_names_a_person_or_act_the_child_has_not_mentioned(name, condition, variation):
+    said = [variation["text"]] + [b["title"] for b in variation.get("buttons") or []]
+    named = [w for text in said for w in names_unmentioned(text)]
+    assert not named, (
+        f"{where(name, condition)}: names {', '.join(repr(w) for w in named)}, which the child has not mentioned; "
+        "ask openly ('Tell me about the people at home') and let the child name them"
+    )
+
+
+def test_the_unmentioned_lint_catches_what_it_should():
+    assert names_unmentioned("Tell me about your dad.") == ["dad"]
+    assert names_unmentioned("Does anyone hit you?") == ["hit"]
+    assert names_unmentioned("You said '{last_words}'. Tell me more.") == []
+    assert names_unmentioned("Tell me about the people who matter to you.") == []
+
+
 YOUNGEST = [(n, c, v) for n, c, v in VARIATIONS if c.get("age_band") == "age_4_7"]
 
 
