@@ -32,7 +32,7 @@ def test_every_command_in_the_guide_exists(command):
         assert words[1] in MAKE_TARGETS, f"TRAINERS.md: `{command}`: the Makefile has no target {words[1]}"
     elif words[:3] == [".venv/bin/python", "-m", "bot"]:
         _parser().parse_args(words[3:])  # exits (fails the test) if the command or its arguments are unknown
-    elif words[0] == "python" and words[1].startswith("scripts/"):
+    elif words[0] in ("python", ".venv/bin/python") and words[1].startswith("scripts/"):
         assert (ROOT / words[1]).exists(), f"TRAINERS.md: `{command}`: no such script"
     else:
         pytest.fail(f"TRAINERS.md: `{command}` is not a command this test knows how to check")
