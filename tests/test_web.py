@@ -396,7 +396,9 @@ def test_a_disclosure_alerts_the_practitioner_discreetly_and_the_acknowledgement
     wait_for_question(page, WORDING.text("utter_ask_three_wishes_first", "age_8_11"))
     page.goto(servers.web_url + f"/sessions/{session_id}")
     assert page.inner_text(".flags blockquote.words") == words
-    assert "acknowledged by alex" in page.inner_text(".flags")
+    check_accessibility(page)
+    screenshot(page, "review-page-flag")
+    assert "acknowledged by alex" in page.inner_text(".flags") and "Physical harm" in page.inner_text(".flags")
     context.close()
 
 
