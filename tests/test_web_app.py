@@ -177,3 +177,25 @@ def test_safeguarding_flags_alert_the_practitioner_and_their_acknowledgement_is_
     assert ("alex", "acknowledge_flag") in events
     page = client.get(f"/sessions/{session.id}").get_data(as_text=True)
     assert "acknowledged by alex" in page
+
+
+def test_a_flag_can_be_acknowledged_from_the_review_page(app):
+    from bot.sessions import start_session
+    from bot.store.flags import Flags
+
+    user = accounts(app).add("alex", PASSWORD, "fca", "Alex Morgan")
+    store, pack = app.extensions["own_words"]["store"], app.extensions["own_words"]["pack"]
+    session = start_session(store, pack, case_reference="FLAG-2", child_name="Kit", age=12, language="en",
+                            practitioner="Alex Morgan", owner_id=user.id)
+    flag = Flags(store).record(session.id, "m1", words="i want to die", activity=None, prompt=None,
+                               found_by={"lexicon": [], "intent_confidence": 0.8})
+    client = app.test_client()
+    log_in(client)
+    page = client.get(f"/sessions/{session.id}").get_data(as_text=True)
+    assert "the assistant&#39;s trained model" in page or "the assistant's trained model" in page
+    form = re.search(r'action="(/sessions/[^"]+/acknowledge)"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"', page)
+    assert client.post(form.group(1)).status_code == 400  # no CSRF token
+    assert client.post(form.group(1), data={"csrf_token": form.group(2)}).status_code == 302
+    assert Flags(store).of_session(session.id)[0].acknowledged_by == "alex"
+    assert "Mark as seen" not in client.get(f"/sessions/{session.id}").get_data(as_text=True)
+    assert flag.id == Flags(store).of_session(session.id)[0].id

@@ -65,24 +65,28 @@ def own_page(summary: Dict[str, Any], wording: Dict[str, Any], activity_key: str
 
 
 def _flag(flag: Dict[str, Any], wording: Dict[str, Any]) -> List[Dict[str, Any]]:
-    """A safeguarding flag: the child's exact words after the prompt they answered, then when,
-    where, what raised it, what the bot said back and whether the practitioner acknowledged it."""
+    """A safeguarding flag: the child's exact words after the prompt they answered, then its details."""
+    words = {"type": "answer", "prompt": flag.get("prompt") or "", "text": flag["text"], "choice": None,
+             "kind_note": None, "note": None}
+    return [words, {"type": "details", "items": flag_details(flag, wording)}]
+
+
+def flag_details(flag: Dict[str, Any], wording: Dict[str, Any]) -> List[List[str]]:
+    """When, where, what raised it, what the bot said back and whether the practitioner acknowledged
+    it (the flag's times made local first: render.localised)."""
     labels = wording["flags"]
     found = list(dict.fromkeys(flag["found_by"]))
     if (flag.get("intent_confidence") or 0) >= labels["intent_shown_from"]:
         found.append(labels["by_intent"])
     acknowledged = (labels["acknowledged"].replace("{who}", flag["acknowledged_by"]).replace("{when}", flag["acknowledged_local"])
                     if flag.get("acknowledged_at") else labels["not_acknowledged"])
-    rows = [
+    return [
         [labels["when"], flag["at_local"]],
         [labels["activity"], flag.get("activity_title") or labels["no_activity"]],
         [labels["found_by"], "; ".join(found) or labels["by_intent"]],
         [labels["reply"], flag.get("reply") or labels["no_reply"]],
         [labels["alerted"], acknowledged],
     ]
-    words = {"type": "answer", "prompt": flag.get("prompt") or "", "text": flag["text"], "choice": None,
-             "kind_note": None, "note": None}
-    return [words, {"type": "details", "items": rows}]
 
 
 def details(summary: Dict[str, Any], wording: Dict[str, Any]) -> List[List[str]]:
