@@ -12,7 +12,9 @@ It differs from Rasa's REST channel in four ways:
 - typed words that may tell of harm (bot/safeguarding/) are flagged for the practitioner before
   Rasa sees them, and reach the dialogue as a `disclosure` with a `concern` entity, so the bot
   answers safely whatever it was doing (they are still the child's answer where one was asked);
-- a retried message (same `message_id`) is handled once: the stored replies are sent again.
+- a retried message (same `message_id`) is handled once: the stored replies are sent again;
+- a practice session (bot/practice.py) is handled the same way, but nothing of it is written:
+  its transcript is kept in memory and it raises no flag (the bot still answers as it would).
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import interpolation
+from bot import interpolation, practice
 from bot.incoming import BadRequest, Incoming, parse_incoming
 from bot.safeguarding.concern import CONCERN_ENTITY, DISCLOSURE_INTENT, Concern, find_concern
 from bot.safeguarding.lexicon import Lexicon
@@ -102,6 +104,8 @@ class TabletInput(InputChannel):
                 return response.json(_as_rest_messages(sender, replies))
             session = await asyncio.to_thread(store.get_session, sender)
             if not session.is_open:
+                if session.practice:
+                    practice.memory.forget(sender)
                 return _error(409, "session_ended", "this session has ended", _say(agent, "utter_session_ended"))
             # A message stored before whose first try never finished is handled now (its answer,
             # if it got that far, is keyed on the message id and is not stored twice).
@@ -119,7 +123,7 @@ class TabletInput(InputChannel):
                 parse_data = parse_typed(agent, incoming.sender, incoming.text)
                 concern = find_concern(incoming.text, parse_data, self.lexicon)
                 if concern is not None:
-                    await self._flag(agent, incoming, concern, parse_data)
+                    await self._flag(agent, incoming, concern, parse_data, keep=not session.practice)
                 elif parse_data["intent"].get("name") == DISCLOSURE_INTENT:
                     # only a concern makes a disclosure (the model alone, without a context word,
                     # does not): anything else is the child's answer
@@ -143,24 +147,28 @@ class TabletInput(InputChannel):
 
             replies = [BotMessage(m.get("text"), _shuffled(m.get("buttons"))) for m in collector.messages]
             await asyncio.to_thread(store.record_bot_replies, sender, incoming.message_id, replies)
-            if concern is not None:
+            if concern is not None and not session.practice:
                 said = "\n".join(reply.text for reply in replies if reply.text)
                 await asyncio.to_thread(Flags(store).set_reply, sender, incoming.message_id, said)
+            if session.practice and not (await asyncio.to_thread(store.get_session, sender)).is_open:
+                practice.memory.forget(sender)  # the practice ended with this message
             return response.json(_as_rest_messages(sender, replies))
 
-    async def _flag(self, agent, incoming: Incoming, concern: Concern, parse_data: Dict[Text, Any]) -> None:
-        """Keep the flag (before Rasa runs, so that nothing is lost if it fails), then make the
-        message a disclosure for the dialogue."""
-        tracker = await agent.processor.get_tracker(incoming.sender)
-        await asyncio.to_thread(
-            Flags(self.store).record,
-            incoming.sender,
-            incoming.message_id,
-            words=incoming.text,
-            activity=tracker.get_slot("activity"),
-            prompt=_last_bot_text(tracker),
-            found_by=concern.found_by,
-        )
+    async def _flag(self, agent, incoming: Incoming, concern: Concern, parse_data: Dict[Text, Any], *,
+                    keep: bool) -> None:
+        """Keep the flag (before Rasa runs, so that nothing is lost if it fails), unless `keep`
+        is false (practice), then make the message a disclosure for the dialogue."""
+        if keep:
+            tracker = await agent.processor.get_tracker(incoming.sender)
+            await asyncio.to_thread(
+                Flags(self.store).record,
+                incoming.sender,
+                incoming.message_id,
+                words=incoming.text,
+                activity=tracker.get_slot("activity"),
+                prompt=_last_bot_text(tracker),
+                found_by=concern.found_by,
+            )
         parse_data["intent"] = {"name": DISCLOSURE_INTENT, "confidence": 1.0}
         parse_data["entities"] = list(parse_data.get("entities") or []) + [
             {"entity": CONCERN_ENTITY, "value": incoming.message_id}

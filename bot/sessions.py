@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Optional, Sequence
+from typing import List, Optional, Sequence
 
 from bot.prompt_pack import PromptPack
 from bot.store.repository import SessionInfo, Store
@@ -51,17 +51,8 @@ def start_session(
         raise SessionInputError("the child's chosen name is empty")
     if not practitioner or not practitioner.strip():
         raise SessionInputError("the practitioner's name is empty")
-    if language not in pack.languages:
-        raise SessionInputError(
-            f"language {language!r} has no prompts yet; choose one of: {', '.join(pack.languages)}"
-        )
-    plan = list(plan) if plan is not None else pack.default_plan
-    unknown = [key for key in plan if key not in pack.plannable]
-    if unknown or not plan or len(set(plan)) != len(plan):
-        raise SessionInputError(
-            f"the plan must list each of its activities once, from: {', '.join(pack.plannable)} "
-            f"(the closing always comes last by itself); not allowed: {unknown}"
-        )
+    _check_language(pack, language)
+    plan = _checked_plan(pack, plan)
     band = age_band_for(age)
     return store.create_session(
         case_reference=case_reference,
@@ -79,3 +70,52 @@ def start_session(
         present=present,
         place=place,
     )
+
+
+def start_practice(
+    store: Store,
+    pack: PromptPack,
+    *,
+    age_band: str,
+    language: str,
+    plan: Optional[Sequence[str]],
+    practitioner: str,
+    started_by: Optional[int],
+    child_chooses: bool = True,
+    read_aloud: Optional[bool] = None,
+) -> SessionInfo:
+    """A practice session (bot/practice.py): any activities, any age band, no case, nothing kept
+    of what is typed. Raises SessionInputError."""
+    ages = {band: youngest for youngest, _, band in AGE_BANDS}
+    if age_band not in ages:
+        raise SessionInputError(f"choose an age band: {', '.join(AGE_BAND_LABELS.values())}")
+    _check_language(pack, language)
+    return store.create_practice_session(
+        practitioner=practitioner,
+        age=ages[age_band],
+        age_band=age_band,
+        language=language,
+        plan=_checked_plan(pack, plan),
+        prompt_pack_version=pack.version(),
+        child_chooses=child_chooses,
+        read_aloud=(age_band == "age_4_7") if read_aloud is None else read_aloud,
+        started_by=started_by,
+    )
+
+
+def _check_language(pack: PromptPack, language: str) -> None:
+    if language not in pack.languages:
+        raise SessionInputError(
+            f"language {language!r} has no prompts yet; choose one of: {', '.join(pack.languages)}"
+        )
+
+
+def _checked_plan(pack: PromptPack, plan: Optional[Sequence[str]]) -> List[str]:
+    plan = list(plan) if plan is not None else pack.default_plan
+    unknown = [key for key in plan if key not in pack.plannable]
+    if unknown or not plan or len(set(plan)) != len(plan):
+        raise SessionInputError(
+            f"the plan must list each of its activities once, from: {', '.join(pack.plannable)} "
+            f"(the closing always comes last by itself); not allowed: {unknown}"
+        )
+    return plan

@@ -160,3 +160,17 @@ def test_a_review_only_touches_an_answer_of_its_own_session_and_never_the_words(
     assert (review.included, review.note) == (False, "a note")
     assert Reviews(store).set(other.id, answer.id, "alex", note="").note is None
     assert store.answers(other.id)[0].text == "mine"
+
+
+def test_the_migrations_build_the_tables_the_models_describe(database_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from bot.store.db import make_engine
+    from bot.store.models import Base
+
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert differences == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import uuid
 from pathlib import Path
 
@@ -125,6 +126,65 @@ def test_the_api_refuses_strangers_trainers_bad_input_and_cookies_without_csrf(s
     refused = requests.post(base + f"/api/sessions/{session_id}/end", json={}, headers=session_cookie, timeout=30)
     assert (refused.status_code, refused.json()["error"]) == (400, "csrf")
     assert servers.store().get_session(session_id).status == "new"
+
+
+def files_holding(folder: Path, words: str) -> list:
+    """Every file under `folder` (databases, their journals, logs) whose bytes hold `words`."""
+    needle = words.encode("utf-8")
+    return [path for path in folder.rglob("*") if path.is_file() and needle in path.read_bytes()]
+
+
+def rows_of(servers, table: str, session_id: str) -> int:
+    column = "sender_id" if table == "events" else "session_id"
+    database = servers.settings["TRACKER_DB"] if table == "events" else servers.settings["DATABASE_URL"][len("sqlite:///"):]
+    with sqlite3.connect(database) as connection:
+        return connection.execute(f"SELECT count(*) FROM {table} WHERE {column} = ?", (session_id,)).fetchone()[0]
+
+
+def test_a_trainer_practises_and_nothing_typed_in_practice_is_kept_anywhere(servers):
+    tina, alex = Api(servers, "tina"), Api(servers, "alex")
+    band = "age_4_7"
+    created = tina.post("/api/practice", {"age_band": band, "plan": ["three_wishes", "read_back"]})
+    assert created.status_code == 201, created.text
+    practice_id = created.json()["id"]
+    assert created.json()["practice"] and servers.store().get_session(practice_id).case_reference is None
+
+    first = tina.say(practice_id, payload="/start")
+    assert first["messages"][-1]["text"] == WORDING.text("utter_ask_three_wishes_first", band)
+    wish = "a practice wish for a marmalade cat"
+    tina.say(practice_id, message=wish)
+    tina.say(practice_id, payload="/skip")
+    worry = "my uncle hurts me when mum is out"  # a disclosure, as a trainer would test the response
+    checked = tina.say(practice_id, message=worry)
+    assert checked["messages"][-1]["text"] == Wording("tina").text("utter_ask_safeguarding_check", band)
+    assert checked["alerts"] == []  # practice raises no flag
+    heard = tina.say(practice_id, payload="/deny")
+    # the read-back quotes the wish: the action server held it, in memory, for the conversation
+    assert any(wish in (m.get("text") or "") for m in heard["messages"]), heard
+
+    # a real session at the same time is kept as always: in our tables and Rasa's tracker store
+    real_id = alex.new_session(case_reference="REAL-BESIDE-PRACTICE", plan=["three_wishes"])
+    alex.say(real_id, payload="/start")
+    alex.say(real_id, message="a real wish kept for the court")
+    assert rows_of(servers, "events", real_id) > 0 and rows_of(servers, "answers", real_id) == 1
+
+    assert tina.post(f"/api/sessions/{practice_id}/end").status_code == 200
+    for table in ("events", "turns", "answers", "flags", "notices"):
+        assert rows_of(servers, table, practice_id) == 0, table
+    for words in (wish, worry, "marmalade"):
+        assert files_holding(servers.home, words) == [], words
+    assert files_holding(servers.home, "a real wish kept for the court")  # the search finds what is there
+    assert not [f for f in servers.store().answers(real_id) if f.text != "a real wish kept for the court"]
+
+
+def test_practice_sessions_are_only_their_starters_and_are_never_reviewed(servers):
+    tina, alex = Api(servers, "tina"), Api(servers, "alex")
+    practice_id = tina.post("/api/practice", {"age_band": "age_12_17"}).json()["id"]
+    assert alex.post(f"/api/sessions/{practice_id}/messages", {"message_id": "m", "payload": "/start"}).status_code == 404
+    assert tina.post("/api/practice", {"age_band": "babies"}).json()["error"] == "bad_session"
+    assert tina.post("/api/sessions", {}).json()["error"] == "not_a_practitioner"  # a real session: still refused
+    mine = servers.store().get_session(alex.post("/api/practice", {"age_band": "age_8_11", "plan": ["scale"]}).json()["id"])
+    assert mine.practice and mine.id not in [s.id for s in servers.store().sessions_of(mine.owner_id)]
 
 
 # --- the chat page in a real browser -------------------------------------------------------------
@@ -268,6 +328,31 @@ def test_a_child_answers_in_the_browser_and_every_word_is_stored_exactly(servers
         ("scale_score", "choice", None, "😐 OK" if band == "age_4_7" else "7"),
     ]
     assert exported(servers, session_id)["session"]["status"] == "stopped"
+    context.close()
+
+
+def test_a_trainer_previews_an_activity_for_young_children_in_a_clearly_marked_practice(servers, browser):
+    band = "age_4_7"
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    log_in(page, servers, "tina")
+    page.click(f"text={WEB_WORDING['practitioner']['practice_new']}")
+    page.select_option("#age_band", band)
+    page.locator("input[name=activities][value=feelings]").check()
+    check_accessibility(page)
+    page.click("#practice-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/chat/practice-[0-9a-f]+$"))
+    banner = page.locator("#practice-banner")
+    assert banner.is_visible() and banner.inner_text() == WEB_WORDING["practitioner"]["practice_banner"]
+    home = Wording("tina").text("utter_ask_feelings_home", band)
+    wait_for_question(page, home)
+    screenshot(page, "practice-age-4-7")
+    check_accessibility(page)
+    page.locator("#choices button.choice").first.click()
+    page.wait_for_selector("body:not(.busy)")
+    assert banner.is_visible()  # still marked as the conversation goes on
+    page.reload()  # nothing was kept, so there is nothing to show again
+    assert WEB_WORDING["practitioner"]["practice_again"] in page.inner_text("body")
     context.close()
 
 

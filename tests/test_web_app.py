@@ -199,3 +199,41 @@ def test_a_flag_can_be_acknowledged_from_the_review_page(app):
     assert Flags(store).of_session(session.id)[0].acknowledged_by == "alex"
     assert "Mark as seen" not in client.get(f"/sessions/{session.id}").get_data(as_text=True)
     assert flag.id == Flags(store).of_session(session.id)[0].id
+
+
+def test_the_practice_page_starts_a_marked_session_for_a_trainer_that_nobody_can_review(app):
+    accounts(app).add("tina", PASSWORD, "trainer", "Tina Trainer")
+    accounts(app).add("alex", PASSWORD, "fca")
+    store = app.extensions["own_words"]["store"]
+    client = app.test_client()
+    log_in(client, "tina")
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/practice"' in home and "/sessions/new" not in home  # a trainer practises, runs no session
+    form = client.get("/practice").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    assert client.post("/practice", data={"age_band": "age_4_7", "language": "en"}).status_code == 400  # no CSRF
+    refused = client.post("/practice", data={"csrf_token": token, "age_band": "age_4_7", "language": "en"})
+    assert refused.status_code == 400 and "plan must list" in refused.get_data(as_text=True)
+    started = client.post("/practice", data={"csrf_token": token, "age_band": "age_4_7", "language": "en",
+                                             "activities": ["feelings"]})
+    assert started.status_code == 302
+    chat_url = started.headers["Location"]
+    session = store.get_session(chat_url.rsplit("/", 1)[1])
+    assert session.practice and session.age_band == "age_4_7" and session.plan == ["feelings"]
+    page = client.get(chat_url).get_data(as_text=True)
+    assert 'id="practice-banner"' in page and "nothing typed here is kept" in page
+    assert client.get(f"/sessions/{session.id}").status_code == 403  # a trainer reviews nothing
+
+    other = app.test_client()
+    log_in(other, "alex")
+    assert other.get(chat_url).status_code == 404  # someone else's practice
+    store.mark_started(session.id)
+    assert "cannot be shown" in client.get(chat_url).get_data(as_text=True)  # nothing kept to show again
+    assert "practice-" not in other.get("/").get_data(as_text=True)
+    from bot.sessions import start_practice
+
+    alex = accounts(app).by_name("alex")
+    own = start_practice(store, app.extensions["own_words"]["pack"], age_band="age_8_11", language="en", plan=None,
+                         practitioner="Alex", started_by=alex.id)
+    assert other.get(f"/chat/{own.id}").status_code == 200
+    assert other.get(f"/sessions/{own.id}").status_code == 404  # nothing of a practice to review

@@ -65,7 +65,9 @@ class Session(Base):
     __tablename__ = "sessions"
 
     id = Column(String(36), primary_key=True)
-    case_id = Column(Integer, ForeignKey("cases.id"), nullable=False, index=True)
+    # None for a practice session (bot/practice.py), which belongs to no case
+    case_id = Column(Integer, ForeignKey("cases.id"), index=True)
+    started_by = Column(Integer)  # the user who started it (None: from the command line)
     child_name_encrypted = Column(Text, nullable=False)
     age = Column(Integer, nullable=False)
     age_band = Column(String(16), nullable=False)

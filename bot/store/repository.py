@@ -6,14 +6,18 @@ transaction and retried if another process took the same number first.
 """
 from __future__ import annotations
 
+import threading
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, List, Optional, Sequence, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, delete, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.pool import StaticPool
 
+from bot import practice
 from bot.config import Settings, load_settings
 from bot.store import models
 from bot.store.crypto import Cipher
@@ -42,7 +46,7 @@ def _utc(moment: Optional[datetime]) -> Optional[datetime]:
 @dataclass(frozen=True)
 class SessionInfo:
     id: str
-    case_reference: str
+    case_reference: Optional[str]  # None for a practice session
     child_name: str
     age: int
     age_band: str
@@ -64,6 +68,10 @@ class SessionInfo:
     @property
     def is_open(self) -> bool:
         return self.status in ("new", "active")
+
+    @property
+    def practice(self) -> bool:
+        return practice.is_practice(self.id)
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,7 @@ class Store:
         self.engine = make_engine(database_url)
         self._sessions = make_sessionmaker(self.engine)
         self._cipher = Cipher(data_key)
+        self._practice_words: Optional[_OneAtATime] = None
 
     @classmethod
     def from_settings(cls, settings: Optional[Settings] = None) -> "Store":
@@ -174,10 +183,46 @@ class Store:
                 prompt_pack_version=prompt_pack_version,
                 status="new",
                 created_at=now,
+                started_by=owner_id,
             )
             db.add(row)
             db.flush()
             return self._session_info(row, case)
+
+    def create_practice_session(
+        self,
+        *,
+        practitioner: str,
+        age: int,
+        age_band: str,
+        language: str,
+        plan: Sequence[str],
+        prompt_pack_version: str,
+        child_chooses: bool,
+        read_aloud: bool,
+        started_by: Optional[int],
+    ) -> SessionInfo:
+        """A session that belongs to no case, whose words are never written (bot/practice.py)."""
+        with self._sessions.begin() as db:
+            row = models.Session(
+                id=practice.new_id(),
+                case_id=None,
+                child_name_encrypted=self._cipher.encrypt(""),
+                age=age,
+                age_band=age_band,
+                language=language,
+                practitioner=practitioner,
+                plan=list(plan),
+                child_chooses=child_chooses,
+                read_aloud=read_aloud,
+                prompt_pack_version=prompt_pack_version,
+                status="new",
+                created_at=utcnow(),
+                started_by=started_by,
+            )
+            db.add(row)
+            db.flush()
+            return self._session_info(row, None)
 
     def get_session(self, session_id: str) -> Optional[SessionInfo]:
         with self._sessions() as db:
@@ -228,11 +273,13 @@ class Store:
             if row is not None and row.ended_at is None:
                 row.ended_at = utcnow()
                 row.status = status
+        if practice.is_practice(session_id):
+            practice.memory.forget(session_id)
 
-    def _session_info(self, row: models.Session, case: models.Case) -> SessionInfo:
+    def _session_info(self, row: models.Session, case: Optional[models.Case]) -> SessionInfo:
         return SessionInfo(
             id=row.id,
-            case_reference=case.reference,
+            case_reference=case.reference if case else None,
             child_name=self._cipher.decrypt(row.child_name_encrypted),
             age=row.age,
             age_band=row.age_band,
@@ -244,7 +291,7 @@ class Store:
             child_chooses=bool(row.child_chooses),
             read_aloud=bool(row.read_aloud),
             seen_alone=row.seen_alone,
-            owner_id=case.owner_id,
+            owner_id=case.owner_id if case else row.started_by,
             prompt_pack_version=row.prompt_pack_version,
             status=row.status,
             created_at=_utc(row.created_at),
@@ -282,11 +329,11 @@ class Store:
         def exists(db) -> bool:
             return self._child_turn(db, session_id, message_id) is not None
 
-        return self._insert_once(insert, exists)
+        return self._insert_once(insert, exists, session_id)
 
     def child_turn_replies(self, session_id: str, message_id: str) -> Optional[List[BotMessage]]:
         """The bot's replies to a child's message, or None if they were never all recorded."""
-        with self._sessions() as db:
+        with self._words(session_id)() as db:
             turn = self._child_turn(db, session_id, message_id)
             if turn is None or turn.replied_at is None:
                 return None
@@ -322,10 +369,10 @@ class Store:
                 db.flush()
             turn.replied_at = utcnow()
 
-        self._insert_once(insert, lambda db: False)
+        self._insert_once(insert, lambda db: False, session_id)
 
     def transcript(self, session_id: str) -> List[TurnInfo]:
-        with self._sessions() as db:
+        with self._words(session_id)() as db:
             rows = db.execute(
                 select(models.Turn).where(models.Turn.session_id == session_id).order_by(models.Turn.seq)
             ).scalars()
@@ -399,12 +446,12 @@ class Store:
                 )
             )
 
-        self._insert_once(insert, lambda db: find(db) is not None)
-        with self._sessions() as db:
+        self._insert_once(insert, lambda db: find(db) is not None, session_id)
+        with self._words(session_id)() as db:
             return self._answer_info(find(db))
 
     def answers(self, session_id: str) -> List[AnswerInfo]:
-        with self._sessions() as db:
+        with self._words(session_id)() as db:
             rows = db.execute(
                 select(models.Answer)
                 .where(models.Answer.session_id == session_id)
@@ -445,10 +492,10 @@ class Store:
         def insert(db) -> None:
             db.add(models.Notice(session_id=session_id, kind=kind, message_id=message_id, at=utcnow()))
 
-        self._insert_once(insert, exists)
+        self._insert_once(insert, exists, session_id)
 
     def notices(self, session_id: str) -> List[dict]:
-        with self._sessions() as db:
+        with self._words(session_id)() as db:
             rows = db.execute(
                 select(models.Notice).where(models.Notice.session_id == session_id).order_by(models.Notice.id)
             ).scalars()
@@ -458,7 +505,7 @@ class Store:
 
     def add_observation(self, session_id: str, author: str, text: str) -> None:
         """The practitioner's note, kept apart from the child's words (and encrypted like them)."""
-        with self._sessions.begin() as db:
+        with self._words(session_id).begin() as db:
             db.add(
                 models.Observation(
                     session_id=session_id, author=author, text_encrypted=self._cipher.encrypt(text), at=utcnow()
@@ -466,13 +513,37 @@ class Store:
             )
 
     def observations(self, session_id: str) -> List[dict]:
-        with self._sessions() as db:
+        with self._words(session_id)() as db:
             rows = db.execute(
                 select(models.Observation)
                 .where(models.Observation.session_id == session_id)
                 .order_by(models.Observation.id)
             ).scalars()
             return [{"author": r.author, "text": self._cipher.decrypt(r.text_encrypted), "at": _utc(r.at)} for r in rows]
+
+    # practice sessions ------------------------------------------------------------------------
+
+    def _words(self, session_id: str):
+        """Where a session's words go: this database, or for a practice session this process's
+        memory, which is never written to disk."""
+        if not practice.is_practice(session_id):
+            return self._sessions
+        if self._practice_words is None:
+            engine = create_engine(
+                "sqlite://", future=True, poolclass=StaticPool, connect_args={"check_same_thread": False}
+            )
+            models.Base.metadata.create_all(engine)
+            self._practice_words = _OneAtATime(make_sessionmaker(engine))
+            practice.memory.on_forget(self._forget_practice)
+        practice.memory.used(session_id)
+        return self._practice_words
+
+    def _forget_practice(self, session_id: str) -> None:
+        if self._practice_words is None:
+            return
+        with self._practice_words.begin() as db:
+            for model in (models.Turn, models.Answer, models.Notice, models.Observation, models.Flag):
+                db.execute(delete(model).where(model.session_id == session_id))
 
     # helpers ----------------------------------------------------------------------------------
 
@@ -483,12 +554,13 @@ class Store:
         ).scalar_one()
         return (current or 0) + 1
 
-    def _insert_once(self, insert: Callable, exists: Callable) -> bool:
+    def _insert_once(self, insert: Callable, exists: Callable, session_id: Optional[str] = None) -> bool:
         """Run `insert` in a transaction unless `exists`; retry when a concurrent writer took the
         same order number. Returns True if this call wrote."""
+        sessions = self._words(session_id) if session_id is not None else self._sessions
         for _ in range(_SEQ_RETRIES):
             try:
-                with self._sessions.begin() as db:
+                with sessions.begin() as db:
                     if exists(db):
                         return False
                     insert(db)
@@ -496,3 +568,22 @@ class Store:
             except IntegrityError:
                 continue  # another writer won: look again (it may have stored this very row)
         raise RuntimeError("could not store the record: the database stayed busy")
+
+
+class _OneAtATime:
+    """A sessionmaker over one in-memory SQLite connection, whose sessions take turns (threads
+    of one process share the connection)."""
+
+    def __init__(self, maker) -> None:
+        self._maker = maker
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def __call__(self):
+        with self._lock, self._maker() as db:
+            yield db
+
+    @contextmanager
+    def begin(self):
+        with self._lock, self._maker.begin() as db:
+            yield db

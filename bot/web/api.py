@@ -2,7 +2,8 @@
 
 Every call needs the logged-in cookie with the CSRF token in an X-CSRFToken header, or an
 `Authorization: Bearer <token>` header. A practitioner only sees and drives the sessions of their
-own cases; any other session is answered as if it did not exist (404)."""
+own cases; any other session is answered as if it did not exist (404). Anyone who logs in may start
+and drive their own practice sessions (bot/practice.py)."""
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -10,7 +11,8 @@ from typing import Any, Optional
 from flask import Blueprint, abort, g, jsonify, request, url_for
 from flask_wtf.csrf import CSRFError
 
-from bot.sessions import SessionInputError, start_session
+from bot import practice
+from bot.sessions import SessionInputError, start_practice, start_session
 from bot.store.flags import FlagError, Flags
 from bot.store.reviews import Reviews
 from bot.store.repository import CaseNotYours, SessionInfo
@@ -38,9 +40,19 @@ def _who_is_asking():
                 csrf.protect()
             except CSRFError as error:
                 return _error(400, "csrf", error.description)
-    if user.role != "fca":
-        return _error(403, "not_a_practitioner", "only a practitioner (fca) runs sessions")
     g.user = user
+
+
+def _not_a_practitioner():
+    return _error(403, "not_a_practitioner", "only a practitioner (fca) runs sessions with children")
+
+
+@blueprint.before_request
+def _practitioners_only():
+    """Beyond practice, only a practitioner (fca) may use the API."""
+    session_id = (request.view_args or {}).get("session_id", "")
+    if g.user.role != "fca" and request.endpoint != "api.create_practice" and not practice.is_practice(session_id):
+        return _not_a_practitioner()
 
 
 def own_session(session_id: str) -> SessionInfo:
@@ -81,6 +93,29 @@ def create_session():
     except CaseNotYours as error:
         return _error(403, "case_not_yours", str(error))
     return jsonify({"id": session.id, "chat_url": url_for("pages.chat", session_id=session.id)}), 201
+
+
+@blueprint.route("/practice", methods=["POST"])
+def create_practice():
+    """A practice session: {"age_band": "age_8_11", "plan": [...], "language": "en"}."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _error(400, "bad_request", "send a JSON object")
+    try:
+        session = start_practice(
+            services.store(), services.pack(),
+            age_band=str(body.get("age_band", "")),
+            language=str(body.get("language", "en")),
+            plan=body.get("plan"),
+            practitioner=g.user.display_name,
+            started_by=g.user.id,
+            child_chooses=bool(body.get("child_chooses", False)),
+        )
+    except SessionInputError as error:
+        return _error(400, "bad_session", str(error))
+    return jsonify({
+        "id": session.id, "practice": True, "chat_url": url_for("pages.chat", session_id=session.id)
+    }), 201
 
 
 @blueprint.route("/sessions/<session_id>/messages", methods=["POST"])

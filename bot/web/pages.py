@@ -1,4 +1,5 @@
-"""The practitioner's pages (their sessions, starting one) and the child's chat page."""
+"""The practitioner's pages (their sessions, starting one), practice sessions (for anyone who logs
+in), and the child's chat page."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
@@ -8,7 +9,7 @@ from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from bot.sessions import AGE_BAND_LABELS, SessionInputError, start_session
+from bot.sessions import AGE_BAND_LABELS, SessionInputError, start_practice, start_session
 from bot.store.flags import Flags
 from bot.store.repository import CaseNotYours
 from bot.web import services
@@ -27,6 +28,13 @@ class StartForm(FlaskForm):
     activities = SelectMultipleField(widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     child_chooses = BooleanField(default=True)
     seen_alone = SelectField(choices=[("", ""), ("yes", "yes"), ("no", "no")], default="")
+
+
+class PracticeForm(FlaskForm):
+    age_band = SelectField(choices=list(AGE_BAND_LABELS.items()), default="age_8_11")
+    language = SelectField()
+    activities = SelectMultipleField(widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    child_chooses = BooleanField(default=False)
 
 
 def _practitioner():
@@ -84,17 +92,52 @@ def start():
     ), (400 if problem or form.errors else 200)
 
 
+@blueprint.route("/practice", methods=["GET", "POST"])
+@login_required
+def practice():
+    """A practice session: any activities, any age band, no case, nothing of it kept."""
+    user = current_user.info
+    pack = services.pack()
+    form = PracticeForm()
+    form.language.choices = [(code, code) for code in pack.languages]
+    form.activities.choices = [(key, pack.title(key)) for key in pack.plannable]
+    problem = None
+    if form.validate_on_submit():
+        chosen = set(form.activities.data or [])
+        try:
+            session = start_practice(
+                services.store(), pack,
+                age_band=form.age_band.data,
+                language=form.language.data,
+                plan=[key for key in pack.plannable if key in chosen],
+                practitioner=user.display_name,
+                started_by=user.id,
+                child_chooses=form.child_chooses.data,
+            )
+        except SessionInputError as error:
+            problem = str(error)
+        else:
+            return redirect(url_for("pages.chat", session_id=session.id))
+    return render_template(
+        "practice.html", form=form, problem=problem, words=services.wording()["practitioner"],
+    ), (400 if problem or form.errors else 200)
+
+
 @blueprint.route("/chat/<session_id>")
 @login_required
 def chat(session_id: str):
-    user = _practitioner()
+    user = current_user.info
     session = services.store().get_session(session_id)
-    if session is None or session.owner_id != user.id:
+    if session is None or session.owner_id != user.id or (user.role != "fca" and not session.practice):
         abort(404)
     words = services.wording(session.language)
+    if session.practice and session.status != "new":
+        # nothing of it was kept, so it cannot be shown again
+        return render_template("practice_gone.html", words=words["practitioner"])
     band = session.age_band
     child_words = {key: (value.get(band) if isinstance(value, dict) else value) for key, value in words["chat"].items()}
     return render_template(
         "chat.html", session=session, band=band, band_label=AGE_BAND_LABELS[band],
         chat_words=child_words, practitioner_words=words["practitioner_controls"],
+        practice_words=words["practitioner"] if session.practice else None,
     )

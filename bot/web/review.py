@@ -33,8 +33,8 @@ def own_session(session_id: str) -> SessionInfo:
     if user.role != "fca":
         abort(403)  # trainers and administrators see no child's words
     session = services.store().get_session(session_id)
-    if session is None or session.owner_id != user.id:
-        abort(404)
+    if session is None or session.owner_id != user.id or session.practice:
+        abort(404)  # a practice session has nothing to review: none of it was kept
     return session
 
 
