@@ -43,6 +43,7 @@ class Servers:
     settings: Dict[str, str]
     process: subprocess.Popen
     log_path: Path
+    root: Path = ROOT  # the project the servers run from (a test may run a changed copy)
 
     @property
     def webhook(self) -> str:
@@ -62,7 +63,7 @@ class Servers:
     def cli(self, *args: str, stdin: Optional[str] = None) -> str:
         """Run `python -m bot ARGS` against the test's database; its standard output, as text."""
         done = subprocess.run(
-            [sys.executable, "-m", "bot", *args], cwd=ROOT, env=self.env(), capture_output=True, check=False,
+            [sys.executable, "-m", "bot", *args], cwd=self.root, env=self.env(), capture_output=True, check=False,
             input=stdin.encode("utf-8") if stdin is not None else None,
         )
         if done.returncode != 0:
@@ -89,8 +90,8 @@ class Servers:
         return self.process.returncode
 
 
-def start_servers(home: Path) -> Servers:
-    ensure_trained(ROOT)  # a no-op when `make test` has trained already
+def start_servers(home: Path, root: Path = ROOT) -> Servers:
+    ensure_trained(root)  # a no-op when `make test` has trained already
     settings = {
         "OWN_WORDS_DATA_KEY": new_key(),
         "DATABASE_URL": f"sqlite:///{home / 'own_words.db'}",
@@ -116,13 +117,13 @@ def start_servers(home: Path) -> Servers:
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [str(VENV_BIN / "honcho"), "start", "-f", "Procfile", "-e", str(env_file)],
-            cwd=ROOT,
+            cwd=root,
             env={**os.environ, **settings, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}"},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    servers = Servers(home, settings, process, log_path)
+    servers = Servers(home, settings, process, log_path, root)
     _wait_until_ready(servers)
     return servers
 

@@ -70,13 +70,20 @@ def test_the_unmentioned_lint_catches_what_it_should():
 YOUNGEST = [(n, c, v) for n, c, v in VARIATIONS if c.get("age_band") == "age_4_7"]
 
 
-@pytest.mark.parametrize("name, condition, variation", YOUNGEST, ids=lambda x: x if isinstance(x, str) else "")
-def test_sentences_for_4_to_7_are_short(name, condition, variation):
+@pytest.mark.parametrize("name, condition, variation", VARIATIONS, ids=lambda x: x if isinstance(x, str) else "")
+def test_sentences_are_no_longer_than_their_age_band_allows(name, condition, variation):
+    band = condition.get("age_band", "default")
+    longest = RULES["max_words"][band]
     for sentence in sentences(variation["text"]):
-        assert len(words(sentence)) <= RULES["max_words_4_7"], (
+        assert len(words(sentence)) <= longest, (
             f"{where(name, condition)}: '{sentence}' has {len(words(sentence))} words; "
-            f"keep sentences for 4-7 to {RULES['max_words_4_7']} words or fewer"
+            f"keep sentences for {band.replace('age_', '').replace('_', '-')} to {longest} words or fewer"
         )
+
+
+def test_every_age_band_has_a_longest_sentence():
+    bands = {c.get("age_band", "default") for _, c, _ in VARIATIONS}
+    assert bands <= set(RULES["max_words"]), f"prompt_lint.yml: max_words needs {sorted(bands - set(RULES['max_words']))}"
 
 
 QUESTIONS_4_7 = [(n, c, v) for n, c, v in YOUNGEST if n.startswith("utter_ask_")]

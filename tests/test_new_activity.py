@@ -1,0 +1,155 @@
+"""A trainer adds an activity with YAML alone, in a copy of the project, as TRAINERS.md says: `make
+validate`, `make model`, then a real session through the real servers. The new activity's answers
+are captured and shown under its title in the transcript, the review page and every export, with
+no change to any Python file."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+
+from tests.servers import ROOT, Chat, start_servers
+
+pytestmark = pytest.mark.servers
+
+KEY, TITLE = "best_day", "My best day (added by a trainer)"
+QUESTIONS = {
+    "best_day_what": {
+        "age_4_7": ("Tell me about a happy day.", "Think of a day you liked. Tell me about it."),
+        "age_8_11": ("Tell me about the best day you can remember.", "Think of a really good day. What happened?"),
+        "age_12_17": ("Tell me about a day that stands out as a good one.", "Think of a good day. What made it good?"),
+    },
+    "best_day_who": {
+        "age_4_7": ("Who was there with you?", "Tell me who was there."),
+        "age_8_11": ("Who was there with you that day?", "Tell me who was with you that day."),
+        "age_12_17": ("Who was with you that day?", "Tell me about the people who were there."),
+    },
+}
+INTRO = "Now let's think about a good day."
+PASSWORD = "correct horse battery staple"
+
+
+def project_copy(folder: Path) -> Path:
+    """The project as a trainer has it: its files, the installed environment and Rasa's cache."""
+    copy = folder / "project"
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, tracked.decode().split("\0")):
+        if (ROOT / name).exists():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, copy / name)
+    (copy / ".venv").symlink_to(ROOT / ".venv")
+    if (ROOT / ".rasa").exists():
+        shutil.copytree(ROOT / ".rasa", copy / ".rasa")  # a retrain, as on a trainer's machine
+    return copy
+
+
+def wordings(bands: dict) -> list:
+    out = []
+    for band, (asked, simpler) in bands.items():
+        for rephrase, text in ((False, asked), (True, simpler)):
+            out.append({"condition": [{"type": "slot", "name": "age_band", "value": band},
+                                      {"type": "slot", "name": "rephrase", "value": rephrase}], "text": text})
+    return out + [{"text": bands["age_8_11"][0]}]
+
+
+def add_activity(project: Path) -> None:
+    """What TRAINERS.md's "Add a new activity" asks for, done to the YAML files."""
+    activities_file, domain_file = project / "activities.yml", project / "domain.yml"
+    activities = yaml.safe_load(activities_file.read_text(encoding="utf-8"))
+    activities["activities"] = {KEY: {"title": TITLE, "name_for_child": "your best day"}, **activities["activities"]}
+    activities_file.write_text(yaml.safe_dump(activities, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    domain = yaml.safe_load(domain_file.read_text(encoding="utf-8"))
+    template = domain["slots"]["three_wishes_first"]
+    for question, bands in QUESTIONS.items():
+        slot = json.loads(json.dumps(template).replace("three_wishes_form", f"{KEY}_form")
+                          .replace("three_wishes_first", question))
+        domain["slots"][question] = slot
+        domain["responses"][f"utter_ask_{question}"] = wordings(bands)
+    domain["slots"]["activity"]["values"].append(KEY)
+    domain["forms"][f"{KEY}_form"] = {"required_slots": ["safeguarding_check", *QUESTIONS]}
+    domain["actions"].append(f"validate_{KEY}_form")
+    domain["responses"][f"utter_intro_{KEY}"] = [{"text": INTRO}]
+    domain_file.write_text(yaml.safe_dump(domain, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    story = (project / "data" / "stories" / "three_wishes.yml").read_text(encoding="utf-8")
+    (project / "data" / "stories" / f"{KEY}.yml").write_text(
+        story.replace("three_wishes", KEY).replace("three wishes", "my best day"), encoding="utf-8"
+    )
+
+
+def make(project: Path, *targets: str) -> str:
+    done = subprocess.run(["make", *targets], cwd=project, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"make {' '.join(targets)} failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+    return done.stdout
+
+
+def review_page(servers, session_id: str) -> str:
+    """The review page, logged in as the practitioner (the Secure cookie sent by hand over http)."""
+    base = servers.web_url
+    login = requests.get(base + "/login", timeout=30)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login.text).group(1)
+    cookie = login.cookies["own_words_session"]
+    done = requests.post(base + "/login", data={"name": "alex", "password": PASSWORD, "csrf_token": token},
+                         headers={"Cookie": f"own_words_session={cookie}"}, allow_redirects=False, timeout=30)
+    assert done.status_code == 302, done.text
+    cookie = done.cookies["own_words_session"]
+    page = requests.get(f"{base}/sessions/{session_id}", headers={"Cookie": f"own_words_session={cookie}"}, timeout=30)
+    assert page.status_code == 200
+    return page.text
+
+
+def test_a_trainer_adds_an_activity_with_yaml_alone(tmp_path):
+    project = project_copy(tmp_path)
+    add_activity(project)
+    make(project, "validate")
+    make(project, "model")
+    changed = subprocess.run(["git", "diff", "--no-index", "--stat", str(ROOT / "bot"), str(project / "bot")],
+                             capture_output=True, text=True, check=False).stdout
+    assert changed == "", "no Python was changed"
+
+    servers = start_servers(tmp_path / "servers", root=project)
+    try:
+        servers.cli("users", "add", "alex", "--role", "fca", "--display-name", "Alex", "--password-stdin",
+                    stdin=PASSWORD + "\n")
+        session_id = servers.cli(
+            "session", "new", "--case", "NEW-ACTIVITY-1", "--child-name", "Ria", "--age", "9", "--language", "en",
+            "--practitioner", "Alex", "--plan", f"{KEY},read_back", "--child-chooses", "no",
+        ).strip()
+        chat = Chat(servers, session_id)
+        opening = chat.tap("/start")
+        assert [m.get("text") for m in opening][-2:] == [INTRO, QUESTIONS["best_day_what"]["age_8_11"][0]]
+        day = "The day we went to the seaside 🌊\n  and Gran came too  "
+        assert chat.say(day)[-1]["text"] == QUESTIONS["best_day_who"]["age_8_11"][0]
+        read_back = chat.say("Gran, my brother & me")
+        assert any(f"“{day}”" in (m.get("text") or "") for m in read_back)  # the read-back knows it too
+
+        exported = json.loads(servers.cli("export", session_id, "--format", "json"))
+        ours = [(a["activity"], a["prompt_key"], a["prompt_text"], a["text"]) for a in exported["answers"]
+                if a["activity"] == KEY]
+        assert ours == [
+            (KEY, "best_day_what", QUESTIONS["best_day_what"]["age_8_11"][0], day),
+            (KEY, "best_day_who", QUESTIONS["best_day_who"]["age_8_11"][0], "Gran, my brother & me"),
+        ]
+        markdown = servers.cli("export", session_id, "--format", "md")
+        assert f"## {TITLE}" in markdown and "The day we went to the seaside 🌊" in markdown
+        html = servers.cli("export", session_id, "--format", "html")
+        assert TITLE in html and "Gran, my brother &amp; me" in html
+        word = tmp_path / "summary.docx"
+        servers.cli("export", session_id, "--format", "docx", "--output", str(word))
+        from docx import Document
+
+        paragraphs = [p.text for p in Document(str(word)).paragraphs]
+        assert TITLE in paragraphs and any(day in p for p in paragraphs)
+        transcript = servers.cli("transcript", session_id)
+        assert day in transcript and INTRO in transcript
+        page = review_page(servers, session_id)
+        assert TITLE in page and "Gran, my brother &amp; me" in page
+    finally:
+        servers.stop()
