@@ -84,10 +84,22 @@ def add_activity(project: Path) -> None:
     )
 
 
-def make(project: Path, *targets: str) -> str:
+def add_intro(project: Path) -> None:
+    """The fix `make validate` asks for: the intro in every age band."""
+    domain_file = project / "domain.yml"
+    domain = yaml.safe_load(domain_file.read_text(encoding="utf-8"))
+    domain["responses"][f"utter_intro_{KEY}"] = [
+        {"condition": [{"type": "slot", "name": "age_band", "value": band}], "text": INTRO}
+        for band in ("age_4_7", "age_8_11", "age_12_17")
+    ] + [{"text": INTRO}]
+    domain_file.write_text(yaml.safe_dump(domain, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def make(project: Path, *targets: str, fails: bool = False) -> str:
     done = subprocess.run(["make", *targets], cwd=project, capture_output=True, text=True, check=False)
-    assert done.returncode == 0, f"make {' '.join(targets)} failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
-    return done.stdout
+    output = done.stdout + done.stderr
+    assert (done.returncode != 0) == fails, f"make {' '.join(targets)}:\n{output[-4000:]}"
+    return output
 
 
 def review_page(servers, session_id: str) -> str:
@@ -108,6 +120,9 @@ def review_page(servers, session_id: str) -> str:
 def test_a_trainer_adds_an_activity_with_yaml_alone(tmp_path):
     project = project_copy(tmp_path)
     add_activity(project)
+    problem = make(project, "validate", fails=True)  # the intro has one wording, not one per age band
+    assert f"domain.yml: utter_intro_{KEY} has no wording for age band(s) age_4_7, age_8_11, age_12_17" in problem
+    add_intro(project)
     make(project, "validate")
     make(project, "model")
     changed = subprocess.run(["git", "diff", "--no-index", "--stat", str(ROOT / "bot"), str(project / "bot")],
@@ -131,7 +146,7 @@ def test_a_trainer_adds_an_activity_with_yaml_alone(tmp_path):
         assert any(f"“{day}”" in (m.get("text") or "") for m in read_back)  # the read-back knows it too
 
         exported = json.loads(servers.cli("export", session_id, "--format", "json"))
-        ours = [(a["activity"], a["prompt_key"], a["prompt_text"], a["text"]) for a in exported["answers"]
+        ours = [(a["activity"], a["prompt_key"], a["prompt"], a["text"]) for a in exported["answers"]
                 if a["activity"] == KEY]
         assert ours == [
             (KEY, "best_day_what", QUESTIONS["best_day_what"]["age_8_11"][0], day),

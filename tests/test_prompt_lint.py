@@ -44,6 +44,27 @@ def test_no_leading_wording_or_jargon(name, condition, variation):
         )
 
 
+def faux_invitations(text):
+    """"Tell me, did he ...?": a yes/no question dressed as an invitation to talk."""
+    starts = "|".join(re.escape(w) for w in RULES["yes_no_starts"])
+    return [m.group(0) for m in re.finditer(rf"\btell me,?\s+(?:{starts})\b", text.lower())]
+
+
+@pytest.mark.parametrize("name, condition, variation", VARIATIONS, ids=lambda x: x if isinstance(x, str) else "")
+def test_no_faux_invitations(name, condition, variation):
+    found = faux_invitations(variation["text"])
+    assert not found, (
+        f"{where(name, condition)}: '{found[0]}...' is a yes/no question dressed as an invitation; "
+        "ask openly: 'Tell me about ...'"
+    )
+
+
+def test_the_faux_invitation_lint_catches_what_it_should():
+    assert faux_invitations("Tell me, did he shout?") == ["tell me, did"]
+    assert faux_invitations("Can you tell me was it a good day?") == ["tell me was"]
+    assert faux_invitations("Tell me about your day.") == []
+
+
 def names_unmentioned(text):
     """The people or acts a prompt names that the child has not mentioned (any ending: "hits")."""
     lowered = re.sub(r"\{[a-z_]+\}", "", text.lower())
