@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     keys = command("keys", lambda a: None, "data keys")
     key_commands = keys.add_subparsers(required=True, metavar="KEYS_COMMAND")
     key_commands.add_parser("new", help="print a new data key").set_defaults(handler=_keys_new)
+    key_commands.add_parser(
+        "rotate", help="a new data key in .env, and everything stored re-encrypted with it (stop Own Words first)"
+    ).set_defaults(handler=_keys_rotate)
     command("migrate", _migrate, "create or upgrade the database")
     command("validate", _validate, "check the training data and domain (rasa data validate --fail-on-warnings)")
     command("nlu-report", _nlu_report, "how typed words are taken, on the held-out child-like messages")
@@ -83,6 +86,16 @@ def _parser() -> argparse.ArgumentParser:
     reallocate.set_defaults(handler=_cases_reallocate)
     reallocate.add_argument("case_reference")
     reallocate.add_argument("user", help="the practitioner (fca) it now belongs to")
+    close = case_commands.add_parser(
+        "close", help="the proceedings have ended: `purge` erases the case RETENTION_DAYS after today"
+    )
+    close.set_defaults(handler=_cases_close)
+    close.add_argument("case_reference")
+
+    erase = command("erase", _erase, "erase a case now, from every store (an audit event records that it was)")
+    erase.add_argument("case_reference")
+    erase.add_argument("--yes", action="store_true", help="do not ask to confirm (for scripts)")
+    command("purge", _purge, "erase every case closed more than RETENTION_DAYS ago")
 
     command("web", _web, "serve the web app (WEB_HOST:WEB_PORT)")
 
@@ -139,10 +152,64 @@ def _keys_new(_args) -> None:
     print(new_key())
 
 
-def _migrate(_args) -> None:
-    from bot.store.db import migrate
+def _cases_close(args) -> None:
+    from bot.store.reviews import Reviews
 
-    migrate(load_settings().database_url)
+    store = _store()
+    closed = store.close_case(args.case_reference)
+    Reviews(store).audit(f"command line ({getpass.getuser()})", "close_case", case_reference=args.case_reference)
+    print(f"Case {args.case_reference} closed on {closed:%Y-%m-%d}; `purge` erases it after "
+          f"{load_settings().retention_days} days (RETENTION_DAYS).")
+
+
+def _erase(args) -> None:
+    from bot.store.erasure import NoSuchCase, erase_case
+
+    if not args.yes:
+        answer = input(f"Erase case {args.case_reference} and everything the child said in it, for good? "
+                       "Type the case reference to confirm: ")
+        if answer.strip() != args.case_reference:
+            raise CommandError("not confirmed: nothing was erased")
+    try:
+        erased = erase_case(_store(), load_settings().tracker_db, args.case_reference,
+                            f"command line ({getpass.getuser()})")
+    except NoSuchCase as error:
+        raise CommandError(str(error)) from None
+    print(f"Erased case {erased.case_reference}: {erased.sessions} sessions, {erased.answers} answers, "
+          f"{erased.conversation_events} conversation events.")
+
+
+def _purge(_args) -> None:
+    from bot.store.erasure import purge
+
+    settings = load_settings()
+    erased = purge(_store(), settings.tracker_db, settings.retention_days, f"command line ({getpass.getuser()})")
+    for case in erased:
+        print(f"Erased case {case.case_reference}: {case.sessions} sessions, {case.answers} answers.")
+    print(f"{len(erased)} cases closed more than {settings.retention_days} days ago erased.")
+
+
+def _keys_rotate(_args) -> None:
+    from bot.store.rotation import RotationRefused, rotate
+
+    try:
+        done = rotate(load_settings(), PROJECT_ROOT / ".env")
+    except RotationRefused as error:
+        raise CommandError(str(error)) from None
+    print(f"New data key in .env. Re-encrypted {done.values} values in our tables and {done.events} "
+          "conversation events in Rasa's tracker store.")
+
+
+def _migrate(_args) -> None:
+    from bot.store.crypto import Cipher
+    from bot.store.db import migrate
+    from bot.store.tracker_events import encrypt_plain_rows
+
+    settings = load_settings()
+    migrate(settings.database_url, data_key=settings.data_key)
+    encrypted = encrypt_plain_rows(settings.tracker_db, Cipher(settings.data_key, settings.previous_data_keys))
+    if encrypted:
+        print(f"Encrypted {encrypted} conversation events Rasa's tracker store held in the clear.")
     print("Database is up to date.")
 
 

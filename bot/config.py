@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Tuple
 
 from dotenv import load_dotenv
 
@@ -26,6 +27,9 @@ class Settings:
     web_port: int = 8000
     web_idle_minutes: int = 30
     web_cookie_secure: bool = True
+    tracker_db: str = str(PROJECT_ROOT / "var" / "rasa_tracker.db")  # Rasa's tracker store (SQLite file)
+    previous_data_keys: Tuple[str, ...] = ()  # still readable, during `python -m bot keys rotate`
+    retention_days: int = 90  # days a closed case is kept before `python -m bot purge` erases it
 
     @property
     def web_url(self) -> str:
@@ -72,7 +76,10 @@ def load_settings() -> Settings:
         web_host=os.environ.get("WEB_HOST", "127.0.0.1"),
         web_port=_port("WEB_PORT", 8000),
         web_idle_minutes=_positive("WEB_IDLE_MINUTES", 30),
+        retention_days=_positive("RETENTION_DAYS", 90),
         web_cookie_secure=os.environ.get("WEB_COOKIE_SECURE", "true").strip().lower() not in ("false", "0", "no"),
+        tracker_db=str(PROJECT_ROOT / os.environ.get("TRACKER_DB", "var/rasa_tracker.db")),
+        previous_data_keys=tuple(k.strip() for k in os.environ.get("OWN_WORDS_PREVIOUS_DATA_KEYS", "").split(",") if k.strip()),
     )
 
 

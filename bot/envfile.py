@@ -45,3 +45,22 @@ def _add_missing(env: Path) -> List[str]:
     if filled:
         env.write_text(text, encoding="utf-8")
     return filled
+
+
+def set_values(env: Path, values: Dict[str, str]) -> None:
+    """Set these settings in the .env file (each line replaced, or added at the end), keeping the
+    rest of the file as it is; written to a new file first, then moved into place."""
+    text = env.read_text(encoding="utf-8")
+    for name, value in values.items():
+        text, count = re.subn(rf"^{name}=.*$", lambda _: f"{name}={value}", text, count=1, flags=re.MULTILINE)
+        if not count:
+            text += ("" if text.endswith("\n") or not text else "\n") + f"{name}={value}\n"
+    partial = env.with_name(env.name + ".new")
+    partial.write_text(text, encoding="utf-8")
+    partial.chmod(0o600)
+    partial.replace(env)
+
+
+def value_of(env: Path, name: str) -> str:
+    match = re.search(rf"^{name}=(.*)$", env.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    return match.group(1).strip() if match else ""

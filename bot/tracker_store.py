@@ -1,23 +1,32 @@
 """Rasa's tracker store for Own Words (endpoints.yml: `type: bot.tracker_store.OwnWordsTrackerStore`).
 
-Rasa's SQL tracker store, except that a practice session's conversation (bot/practice.py) is kept
-only in this process's memory: Rasa needs it to carry on the conversation, but nothing typed in
-practice may be written to disk.
+Rasa's SQL tracker store, with two differences:
+- every event's data (which holds what the child typed, and the slots) is encrypted with the data
+  key, like the child's words in our tables; the columns Rasa queries by (sender, event type,
+  timestamp, intent and action names) stay readable, and hold none of the child's words;
+- a practice session's conversation (bot/practice.py) is kept only in this process's memory: Rasa
+  needs it to carry on the conversation, but nothing typed in practice may be written to disk.
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Iterable, Optional, Text
 
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot import practice
+from bot.config import load_settings
+from bot.store.crypto import Cipher
 
 
 class OwnWordsTrackerStore(SQLTrackerStore):
     def __init__(self, domain: Optional[Domain] = None, **kwargs: Any) -> None:
         self._practice = InMemoryTrackerStore(domain)
+        settings = load_settings()
+        self.cipher = Cipher(settings.data_key, settings.previous_data_keys)
         super().__init__(domain=domain, **kwargs)
         practice.memory.on_forget(self._forget)
 
@@ -34,18 +43,38 @@ class OwnWordsTrackerStore(SQLTrackerStore):
         if practice.is_practice(tracker.sender_id):
             practice.memory.used(tracker.sender_id)
             await self._practice.save(tracker)
-        else:
-            await super().save(tracker)
+            return
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            for event in self._additional_events(session, tracker):
+                data = event.as_dict()
+                session.add(self.SQLEvent(
+                    sender_id=tracker.sender_id,
+                    type_name=event.type_name,
+                    timestamp=data.get("timestamp"),
+                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                    action_name=data.get("name"),
+                    data=self.cipher.encrypt(json.dumps(data)),
+                ))
+            session.commit()
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         if practice.is_practice(sender_id):
             return await self._practice.retrieve(sender_id)
-        return await super().retrieve(sender_id)
+        return await self._retrieve_decrypted(sender_id, everything=False)
 
     async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
         if practice.is_practice(conversation_id):
             return await self._practice.retrieve_full_tracker(conversation_id)
-        return await super().retrieve_full_tracker(conversation_id)
+        return await self._retrieve_decrypted(conversation_id, everything=True)
+
+    async def _retrieve_decrypted(self, sender_id: Text, everything: bool) -> Optional[DialogueStateTracker]:
+        with self.session_scope() as session:
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=everything).all()
+            events = [json.loads(self.cipher.decrypt(row.data)) for row in rows]
+        if not events or not self.domain:
+            return None
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
 
     async def keys(self) -> Iterable[Text]:
         return [*await super().keys(), *await self._practice.keys()]

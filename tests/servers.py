@@ -110,7 +110,7 @@ def start_servers(home: Path, root: Path = ROOT) -> Servers:
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
     }
-    migrate(settings["DATABASE_URL"])
+    migrate(settings["DATABASE_URL"], data_key=settings["OWN_WORDS_DATA_KEY"])
     env_file = home / "test.env"
     env_file.write_text("".join(f"{k}={v}\n" for k, v in settings.items()), encoding="utf-8")
     log_path = home / "servers.log"

@@ -484,12 +484,19 @@ def test_bad_requests_get_clear_errors(servers):
     assert chat.post(text="wrong field").json()["error"] == "bad_request"
 
 
-def test_no_childs_words_in_the_logs(servers, awkward_answers):
+def test_no_childs_words_in_the_logs_or_in_any_file_in_the_clear(servers, awkward_answers):
     log = servers.log()
     assert "Own Words is ready" in log  # the log is the servers' real output
+    with sqlite3.connect(servers.settings["TRACKER_DB"]) as tracker_store:
+        tracker_store.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        assert tracker_store.execute("SELECT count(*) FROM events").fetchone()[0] > 100  # Rasa kept the sessions
+    files = {path: path.read_bytes() for path in servers.home.rglob("*") if path.is_file()}
     for text in awkward_answers + ["I worry about moving school", "Drawing dragons", "hello, is anyone there?"]:
         if text.strip():
             assert text.strip() not in log
+            if len(text.strip()) > 6:  # long enough not to turn up by chance among encrypted bytes
+                held = [path.name for path, data in files.items() if text.strip().encode("utf-8", "surrogatepass") in data]
+                assert not held, f"{text.strip()!r} is in the clear in {held}"
 
 
 def test_ctrl_c_stops_both_servers(servers):

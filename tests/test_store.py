@@ -35,8 +35,13 @@ def test_the_childs_words_are_not_in_the_database_file_in_the_clear(store, sessi
         kind="answer", text=secret, message_id="m1",
     )
     store.record_child_turn(session.id, "m2", input="typed", text=secret + " again")
+    follow_up = store.record_answer(  # a follow-up quotes the child's words back
+        session.id, activity="warm_up", prompt_key="q_more", prompt_text="You chose “red kite”. Tell me more.",
+        kind="answer", text="it flies", message_id="m3",
+    )
+    assert follow_up.prompt_text == "You chose “red kite”. Tell me more."
     raw = raw_database_bytes(database_url)
-    assert b"blue bicycle" not in raw
+    assert b"blue bicycle" not in raw and "red kite".encode() not in raw
     assert b"Sam" not in raw  # the child's chosen name is encrypted too
     assert store.answers(session.id)[0].text == secret
 
@@ -138,10 +143,14 @@ def test_a_database_with_sessions_in_it_migrates_to_the_newest_schema(tmp_path, 
             "INSERT INTO answers (session_id, seq, activity, prompt_key, prompt_text, kind, message_id, at)"
             " VALUES ('s1', 1, 'warm_up', 'warm_up_likes', 'Tell me', 'skipped', 'm1', '2026-01-01')"
         )
-    migrate(url)
+    with pytest.raises(RuntimeError, match="data key"):
+        migrate(url)  # prompts stored in the clear are encrypted: that needs the key
+    migrate(url, data_key=data_key)
     with sqlite3.connect(tmp_path / "old.db") as db:
         assert db.execute("SELECT child_chooses FROM sessions").fetchall() == [(1,)]
         assert db.execute("SELECT about_activity, kind FROM answers").fetchall() == [(None, "skipped")]
+        [(token,)] = db.execute("SELECT prompt_text_encrypted FROM answers").fetchall()
+    assert Cipher(data_key).decrypt(token) == "Tell me"
 
 
 def test_a_review_only_touches_an_answer_of_its_own_session_and_never_the_words(store, pack, session):

@@ -173,7 +173,7 @@ def test_a_trainer_practises_and_nothing_typed_in_practice_is_kept_anywhere(serv
         assert rows_of(servers, table, practice_id) == 0, table
     for words in (wish, worry, "marmalade"):
         assert files_holding(servers.home, words) == [], words
-    assert files_holding(servers.home, "a real wish kept for the court")  # the search finds what is there
+    assert files_holding(servers.home, "REAL-BESIDE-PRACTICE")  # the search finds what is there (in the clear)
     assert not [f for f in servers.store().answers(real_id) if f.text != "a real wish kept for the court"]
 
 

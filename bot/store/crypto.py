@@ -2,12 +2,15 @@
 
 The exact characters come back: text is encoded as UTF-8 with `surrogatepass`, so even a lone
 surrogate a client managed to send survives the round trip. Nothing is trimmed or normalised.
+
+Words are written with the data key; keys used before it (only while `python -m bot keys rotate`
+re-encrypts, see bot/store/rotation.py) can still read them (MultiFernet).
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Sequence
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 
 class DataKeyError(ValueError):
@@ -15,14 +18,19 @@ class DataKeyError(ValueError):
 
 
 class Cipher:
-    def __init__(self, key: str):
+    def __init__(self, key: str, previous: Sequence[str] = ()):
+        self._fernet = MultiFernet([_fernet(key, "OWN_WORDS_DATA_KEY")] + [
+            _fernet(old, "OWN_WORDS_PREVIOUS_DATA_KEYS") for old in previous
+        ])
+
+    def rotate(self, token: Optional[str]) -> Optional[str]:
+        """The same words, encrypted with the data key (from whichever key they were under)."""
+        if token is None:
+            return None
         try:
-            self._fernet = Fernet(key.encode("ascii"))
-        except (ValueError, UnicodeEncodeError):
-            raise DataKeyError(
-                "OWN_WORDS_DATA_KEY is not a valid key (32 url-safe base64-encoded bytes). "
-                "Create one with `python -m bot keys new`."
-            ) from None
+            return self._fernet.rotate(token.encode("ascii")).decode("ascii")
+        except InvalidToken:
+            raise DataKeyError("stored words cannot be decrypted with the data key or the previous keys") from None
 
     def encrypt(self, text: Optional[str]) -> Optional[str]:
         if text is None:
@@ -39,6 +47,16 @@ class Cipher:
                 "stored words cannot be decrypted with OWN_WORDS_DATA_KEY: "
                 "the key is not the one they were written with"
             ) from None
+
+
+def _fernet(key: str, setting: str) -> Fernet:
+    try:
+        return Fernet(key.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        raise DataKeyError(
+            f"{setting} is not a valid key (32 url-safe base64-encoded bytes). "
+            "Create one with `python -m bot keys new`."
+        ) from None
 
 
 def new_key() -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -26,6 +27,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # what is deleted (an erased case) is overwritten, not left in free pages
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -33,14 +36,15 @@ def make_sessionmaker(engine: Engine) -> sessionmaker:
     return sessionmaker(engine, future=True, expire_on_commit=False)
 
 
-def migrate(url: str, revision: str = "head") -> None:
+def migrate(url: str, revision: str = "head", data_key: Optional[str] = None) -> None:
     """Bring the database at `url` to the newest schema (creating it if need be), or to
-    `revision`."""
+    `revision`. `data_key`: for the migrations that encrypt what was stored in the clear."""
     from alembic import command  # here, so the servers that only read and write never load it
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url)
+    config.attributes["data_key"] = data_key
     make_engine(url).dispose()  # creates the SQLite folder
     command.upgrade(config, revision)

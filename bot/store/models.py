@@ -55,6 +55,9 @@ class Case(Base):
     # login can open)
     owner_id = Column(Integer)
     created_at = Column(DateTime(timezone=True), nullable=False)
+    # when the proceedings ended for Own Words (`python -m bot cases close`): `purge` erases the case
+    # RETENTION_DAYS after it
+    closed_at = Column(DateTime(timezone=True))
 
     sessions = relationship("Session", back_populates="case")
 
@@ -131,7 +134,8 @@ class Answer(Base):
     seq = Column(Integer, nullable=False)
     activity = Column(String(64), nullable=False)
     prompt_key = Column(String(128), nullable=False)
-    prompt_text = Column(Text, nullable=False)
+    # the question as the child saw it: encrypted, as it may quote their words ("You chose ...")
+    prompt_text_encrypted = Column(Text, nullable=False)
     kind = Column(String(16), nullable=False)  # answer, skipped, dont_know
     text_encrypted = Column(Text)  # None when the child tapped a button instead of typing
     choice = Column(String(200))  # the value (or payload) of the button the child tapped, if they did

@@ -110,16 +110,16 @@ class BotMessage:
 
 
 class Store:
-    def __init__(self, database_url: str, data_key: str):
+    def __init__(self, database_url: str, data_key: str, previous_keys: Sequence[str] = ()):
         self.engine = make_engine(database_url)
         self._sessions = make_sessionmaker(self.engine)
-        self._cipher = Cipher(data_key)
+        self._cipher = Cipher(data_key, previous_keys)
         self._practice_words: Optional[_OneAtATime] = None
 
     @classmethod
     def from_settings(cls, settings: Optional[Settings] = None) -> "Store":
         settings = settings or load_settings()
-        return cls(settings.database_url, settings.data_key)
+        return cls(settings.database_url, settings.data_key, settings.previous_data_keys)
 
     @property
     def sessionmaker(self):
@@ -251,6 +251,18 @@ class Store:
             if case is None:
                 raise LookupError(f"there is no case {case_reference}")
             case.owner_id, case.practitioner = owner_id, practitioner
+
+    def close_case(self, case_reference: str) -> datetime:
+        """The proceedings have ended: the case is erased by `purge` once the retention period has
+        passed. Closing again keeps the first date."""
+        with self._sessions.begin() as db:
+            case = db.execute(
+                select(models.Case).where(models.Case.reference == case_reference)
+            ).scalar_one_or_none()
+            if case is None:
+                raise LookupError(f"there is no case {case_reference}")
+            case.closed_at = case.closed_at or utcnow()
+            return _utc(case.closed_at)
 
     def case_references_of(self, owner_id: int) -> List[str]:
         with self._sessions() as db:
@@ -435,7 +447,7 @@ class Store:
                     seq=self._next_seq(db, models.Answer, session_id),
                     activity=activity,
                     prompt_key=prompt_key,
-                    prompt_text=prompt_text,
+                    prompt_text_encrypted=self._cipher.encrypt(prompt_text),
                     kind=kind,
                     text_encrypted=self._cipher.encrypt(text),
                     choice=choice,
@@ -465,7 +477,7 @@ class Store:
             seq=row.seq,
             activity=row.activity,
             prompt_key=row.prompt_key,
-            prompt_text=row.prompt_text,
+            prompt_text=self._cipher.decrypt(row.prompt_text_encrypted),
             kind=row.kind,
             text=self._cipher.decrypt(row.text_encrypted),
             choice=row.choice,

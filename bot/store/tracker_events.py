@@ -1,0 +1,51 @@
+"""Our own tools' access to Rasa's tracker store (its one table, `events`), without loading Rasa:
+encrypting rows written before the store encrypted them.
+
+The table is Rasa's (rasa/core/tracker_store.py, SQLTrackerStore.SQLEvent); only the columns used
+here are named. bot/tracker_store.py writes `data` encrypted with the data key."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, inspect, select, update
+
+from bot.store.crypto import Cipher
+
+events = Table(
+    "events", MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String(255)),
+    Column("data", Text),
+)
+
+
+def _engine(tracker_db: str):
+    return create_engine(f"sqlite:///{tracker_db}", future=True)
+
+
+def tracker_exists(tracker_db: str) -> bool:
+    if not Path(tracker_db).exists():
+        return False
+    engine = _engine(tracker_db)
+    try:
+        return inspect(engine).has_table("events")
+    finally:
+        engine.dispose()
+
+
+def encrypt_plain_rows(tracker_db: str, cipher: Cipher) -> int:
+    """Encrypt the events stored in the clear (before the store encrypted them). Returns how many."""
+    if not tracker_exists(tracker_db):
+        return 0
+    engine = _engine(tracker_db)
+    done = 0
+    try:
+        with engine.begin() as connection:
+            rows = connection.execute(select(events.c.id, events.c.data).where(events.c.data.like("{%"))).all()
+            for row in rows:
+                connection.execute(update(events).where(events.c.id == row.id).values(data=cipher.encrypt(row.data)))
+                done += 1
+    finally:
+        engine.dispose()
+    return done
+

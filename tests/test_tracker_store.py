@@ -1,0 +1,79 @@
+"""Rasa's tracker store as Own Words runs it: event data encrypted at rest, practice kept in memory,
+events from before encryption encrypted by `python -m bot migrate`."""
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot import practice
+from bot.store.crypto import Cipher
+from bot.store.tracker_events import encrypt_plain_rows
+from bot.tracker_store import OwnWordsTrackerStore
+from tests.conftest import ROOT
+
+WORDS = "my secret about the green bicycle"
+
+
+@pytest.fixture(scope="module")
+def domain():
+    return Domain.load(str(ROOT / "domain.yml"))
+
+
+@pytest.fixture
+def tracker_db(tmp_path, data_key, monkeypatch):
+    monkeypatch.setenv("OWN_WORDS_DATA_KEY", data_key)
+    return str(tmp_path / "rasa_tracker.db")
+
+
+def conversation(sender: str) -> DialogueStateTracker:
+    tracker = DialogueStateTracker(sender, slots=None)
+    for event in (SessionStarted(), ActionExecuted("action_listen"),
+                  UserUttered(WORDS, {"name": "inform", "confidence": 1.0}), SlotSet("last_words", WORDS)):
+        tracker.update(event)
+    return tracker
+
+
+def raw(path: str) -> bytes:
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return open(path, "rb").read()
+
+
+def test_events_are_encrypted_at_rest_and_come_back_whole(domain, tracker_db):
+    store = OwnWordsTrackerStore(domain, db=tracker_db)
+    asyncio.run(store.save(conversation("session-1")))
+    assert WORDS.encode() not in raw(tracker_db) and b"green bicycle" not in raw(tracker_db)
+    back = asyncio.run(store.retrieve("session-1"))
+    assert back.latest_message.text == WORDS and back.get_slot("last_words") == WORDS
+    # a second save appends only what is new, as Rasa's own store does
+    tracker = back
+    tracker.update(ActionExecuted("action_listen"))
+    asyncio.run(store.save(tracker))
+    assert len(asyncio.run(store.retrieve_full_tracker("session-1")).events) == len(tracker.events)
+
+
+def test_a_practice_conversation_stays_in_memory_and_is_forgotten(domain, tracker_db):
+    store = OwnWordsTrackerStore(domain, db=tracker_db)
+    sender = practice.new_id()
+    asyncio.run(store.save(conversation(sender)))
+    assert asyncio.run(store.retrieve(sender)).latest_message.text == WORDS
+    with sqlite3.connect(tracker_db) as connection:
+        assert connection.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    practice.memory.forget(sender)
+    assert asyncio.run(store.retrieve(sender)) is None
+
+
+def test_events_stored_in_the_clear_before_are_encrypted_by_migrate(domain, tracker_db, data_key):
+    asyncio.run(SQLTrackerStore(domain, db=tracker_db).save(conversation("older")))  # Rasa's own store
+    assert WORDS.encode() in raw(tracker_db)
+    assert encrypt_plain_rows(tracker_db, Cipher(data_key)) == 4
+    assert WORDS.encode() not in raw(tracker_db)
+    assert encrypt_plain_rows(tracker_db, Cipher(data_key)) == 0  # once only
+    back = asyncio.run(OwnWordsTrackerStore(domain, db=tracker_db).retrieve("older"))
+    assert back.latest_message.text == WORDS
