@@ -13,6 +13,7 @@ from bot.store.crypto import new_key
 GENERATED: Dict[str, Callable[[], str]] = {
     "OWN_WORDS_DATA_KEY": new_key,
     "WEB_SECRET_KEY": lambda: secrets.token_urlsafe(48),
+    "ACTION_TOKEN": lambda: secrets.token_urlsafe(32),
 }
 
 

@@ -99,6 +99,7 @@ def start_servers(home: Path, root: Path = ROOT) -> Servers:
         "RASA_PORT": str(free_port()),
         "ACTION_PORT": str(free_port()),
         "SANIC_HOST": "127.0.0.1",
+        "ACTION_TOKEN": new_key(),
         "WEB_SECRET_KEY": new_key(),
         "WEB_HOST": "127.0.0.1",
         "WEB_PORT": str(free_port()),

@@ -10,6 +10,7 @@ import sqlite3
 import uuid
 
 import pytest
+import requests
 import yaml
 
 from bot.report.render import QUOTE_PREFIX
@@ -476,6 +477,45 @@ def test_an_unknown_sender_is_refused_and_nothing_is_stored(servers):
     with sqlite3.connect(servers.settings["TRACKER_DB"]) as tracker_store:
         stored = tracker_store.execute("SELECT count(*) FROM events WHERE sender_id = ?", ("not-a-session",))
         assert stored.fetchone()[0] == 0
+
+
+def listening_addresses(port: int) -> set:
+    """The local addresses a socket listens on at this port (Linux: /proc/net/tcp and tcp6)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in open(table).read().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                found.add(address)
+    return found
+
+
+def test_only_the_web_app_could_listen_beyond_this_machine_and_rasa_keeps_its_api_off(servers):
+    loopback = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1, ::1
+    for name in ("RASA_PORT", "ACTION_PORT"):
+        addresses = listening_addresses(int(servers.settings[name]))
+        assert addresses and addresses <= loopback, f"{name} listens on {addresses}"
+    rasa = f"http://127.0.0.1:{servers.settings['RASA_PORT']}"
+    for path in ("/model/parse", f"/conversations/{uuid.uuid4()}/tracker/events"):
+        assert requests.post(rasa + path, json={"text": "hi", "event": "restart"}, timeout=30).status_code == 404
+    assert requests.get(rasa + "/status", timeout=30).status_code == 404
+
+
+def test_the_action_server_answers_only_our_rasa_server(servers):
+    actions = f"http://127.0.0.1:{servers.settings['ACTION_PORT']}"
+    call = {"next_action": "action_session_start", "sender_id": "someone", "version": "3.6.21",
+            "tracker": {"sender_id": "someone", "slots": {}, "latest_message": {}, "events": [], "paused": False,
+                        "followup_action": None, "active_loop": {}, "latest_action_name": None},
+            "domain": {}}
+    assert requests.get(actions + "/health", timeout=30).status_code == 200
+    for headers in ({}, {"Authorization": "Bearer a-guess"}, {"Authorization": servers.settings["ACTION_TOKEN"]}):
+        refused = requests.post(actions + "/webhook", json=call, headers=headers, timeout=30)
+        assert (refused.status_code, refused.json()["error"]) == (401, "unauthorised")
+        assert requests.get(actions + "/actions", headers=headers, timeout=30).status_code == 401
+    allowed = requests.get(actions + "/actions", timeout=30,
+                           headers={"Authorization": f"Bearer {servers.settings['ACTION_TOKEN']}"})
+    assert allowed.status_code == 200 and {"name": "action_session_start"} in allowed.json()
 
 
 def test_bad_requests_get_clear_errors(servers):
