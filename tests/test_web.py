@@ -579,3 +579,19 @@ def test_an_administrator_reallocates_a_case_and_the_export_command_respects_who
     actions = [line.split("  ")[1:3] for line in servers.cli("audit", "MOVING-1").splitlines()]
     assert ["alex", "export"] in actions and ["sam", "export"] in actions
     assert any(action == "reallocate" for _, action in actions)
+
+
+def test_no_password_token_key_or_childs_words_in_the_servers_log(servers):
+    """Run last in this module: by now the log holds log-ins, API calls, sessions and exports."""
+    log = servers.log()
+    assert "Own Words is ready" in log and len(log.splitlines()) > 5  # the real output of every process
+    secrets = {name: servers.settings[name] for name in ("OWN_WORDS_DATA_KEY", "WEB_SECRET_KEY", "ACTION_TOKEN")}
+    secrets["password"] = PASSWORD
+    secrets["API token"] = Api(servers, "alex").headers["Authorization"].split()[1]
+    Api(servers, "alex").get("/api/sessions/none/messages")  # a token used, then the log read again
+    log = servers.log()
+    for name, value in secrets.items():
+        assert value not in log, f"the {name} is in the log"
+    for words in ("Football ⚽", "a practice wish for a marmalade cat", "a real wish kept for the court",
+                  "my uncle hurts me when mum is out"):
+        assert words not in log
