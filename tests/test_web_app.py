@@ -237,3 +237,25 @@ def test_the_practice_page_starts_a_marked_session_for_a_trainer_that_nobody_can
                          practitioner="Alex", started_by=alex.id)
     assert other.get(f"/chat/{own.id}").status_code == 200
     assert other.get(f"/sessions/{own.id}").status_code == 404  # nothing of a practice to review
+
+
+def test_repeated_failed_log_ins_lock_the_user_name_for_a_while(app, monkeypatch):
+    from datetime import timedelta
+
+    from bot.store import accounts as accounts_module
+
+    accounts(app).add("alex", PASSWORD, "fca")
+    client = app.test_client()
+    for _ in range(accounts_module.MAX_FAILURES):
+        assert log_in(client, password="a wrong guess").status_code == 401
+    refused = log_in(client)  # the right password, but too late
+    assert refused.status_code == 429
+    assert "Too many failed log-ins for this user name. Try again in 15 minutes." in refused.get_data(as_text=True)
+    assert log_in(client, "ALEX", PASSWORD).status_code == 429  # the same name, however it is typed
+    accounts(app).add("sam", PASSWORD, "fca")
+    assert log_in(app.test_client(), "sam").status_code == 302  # other names are not locked
+    later = accounts_module.utcnow() + accounts_module.FAILURE_WINDOW + timedelta(seconds=1)
+    monkeypatch.setattr(accounts_module, "utcnow", lambda: later)
+    assert log_in(client).status_code == 302  # the window has passed
+    monkeypatch.undo()
+    assert log_in(app.test_client(), password="one more wrong").status_code == 401  # success cleared the count

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+import math
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Optional
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from bot.store import models
 from bot.store.repository import Store, utcnow
@@ -23,6 +25,18 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 _hasher = PasswordHasher()
 # verified against when the name is unknown, so a wrong name takes as long as a wrong password
 _DUMMY_HASH = _hasher.hash("not a password of anyone's")
+# a user name that fails this often within the window is refused, right password or not, until the
+# oldest of those failures is older than the window: guessing is slowed to a handful an hour
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+
+
+class TooManyFailures(Exception):
+    """Log-ins for this user name are refused for now; `minutes` says for how long."""
+
+    def __init__(self, minutes: int):
+        super().__init__(f"too many failed log-ins: try again in {minutes} minutes")
+        self.minutes = minutes
 
 
 class AccountError(ValueError):
@@ -60,12 +74,27 @@ class Accounts:
             return _info(user)
 
     def check_password(self, name: str, password: str) -> Optional[UserInfo]:
+        """The user, if the password is theirs; None if not. Raises TooManyFailures when this name
+        has failed MAX_FAILURES times within FAILURE_WINDOW (the password is not even checked)."""
+        tried, now = name.strip().lower()[:64], utcnow()
         with self._sessions() as db:
+            recent = db.execute(
+                select(func.count(), func.min(models.LoginFailure.at))
+                .where(models.LoginFailure.name == tried, models.LoginFailure.at > now - FAILURE_WINDOW)
+            ).one()
             user = db.execute(select(models.User).where(models.User.name == name)).scalar_one_or_none()
+        if recent[0] >= MAX_FAILURES:
+            oldest = recent[1] if recent[1].tzinfo else recent[1].replace(tzinfo=now.tzinfo)
+            raise TooManyFailures(max(1, math.ceil((oldest + FAILURE_WINDOW - now).total_seconds() / 60)))
         try:
             _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
         except (VerificationError, InvalidHashError):
-            return None
+            user = None
+        with self._sessions.begin() as db:
+            if user is None:
+                db.add(models.LoginFailure(name=tried, at=now))
+            else:
+                db.execute(delete(models.LoginFailure).where(models.LoginFailure.name == tried))
         return _info(user) if user else None
 
     def by_name(self, name: str) -> UserInfo:

@@ -34,6 +34,16 @@ class User(Base):
     created_at = Column(DateTime(timezone=True), nullable=False)
 
 
+class LoginFailure(Base):
+    """A failed log-in, by the user name tried (known or not): too many lock that name for a while."""
+
+    __tablename__ = "login_failures"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(64), nullable=False, index=True)  # lower-case, as tried
+    at = Column(DateTime(timezone=True), nullable=False)
+
+
 class ApiToken(Base):
     """A token for scripted use of the JSON API; only its SHA-256 is kept."""
 

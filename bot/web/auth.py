@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from bot.store.accounts import UserInfo
+from bot.store.accounts import TooManyFailures, UserInfo
 from bot.web import services
 
 blueprint = Blueprint("auth", __name__)
@@ -57,17 +57,22 @@ class LoginForm(FlaskForm):
 @blueprint.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
-    failed = False
+    failed, locked = False, None
     if form.validate_on_submit():
-        info = services.accounts().check_password(form.name.data.strip(), form.password.data)
-        if info:
-            session.clear()
-            session.permanent = True  # expires after WEB_IDLE_MINUTES without a request
-            login_user(User(info))
-            return redirect(url_for("pages.home"))
-        failed = True
+        try:
+            info = services.accounts().check_password(form.name.data.strip(), form.password.data)
+        except TooManyFailures as refusal:
+            locked = refusal.minutes
+        else:
+            if info:
+                session.clear()
+                session.permanent = True  # expires after WEB_IDLE_MINUTES without a request
+                login_user(User(info))
+                return redirect(url_for("pages.home"))
+            failed = True
     words = services.wording()["practitioner"]
-    return render_template("login.html", form=form, failed=failed, words=words), (401 if failed else 200)
+    status = 429 if locked else 401 if failed else 200
+    return render_template("login.html", form=form, failed=failed, locked=locked, words=words), status
 
 
 @blueprint.route("/logout", methods=["POST"])
