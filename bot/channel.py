@@ -13,6 +13,8 @@ It differs from Rasa's REST channel in four ways:
   Rasa sees them, and reach the dialogue as a `disclosure` with a `concern` entity, so the bot
   answers safely whatever it was doing (they are still the child's answer where one was asked);
 - a retried message (same `message_id`) is handled once: the stored replies are sent again;
+- a message is handled wholly or not at all (bot/atomic_turn.py): if the action server fails
+  during it, the turn is undone and the client is told to send it again;
 - a practice session (bot/practice.py) is handled the same way, but nothing of it is written:
   its transcript is kept in memory and it raises no flag (the bot still answers as it would).
 """
@@ -32,12 +34,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import interpolation, practice
+from bot import atomic_turn, interpolation, practice
+from bot.config import Settings, load_settings
 from bot.incoming import BadRequest, Incoming, parse_incoming
 from bot.safeguarding.concern import CONCERN_ENTITY, DISCLOSURE_INTENT, Concern, find_concern
 from bot.safeguarding.lexicon import Lexicon
 from bot.store.flags import Flags
 from bot.store.repository import BotMessage, Store
+from bot.store.tracker_events import drop_events_after, last_event_id
 from bot.typed_controls import ANSWER_INTENT, effective_intent
 
 logger = logging.getLogger(__name__)
@@ -55,6 +59,7 @@ class TabletInput(InputChannel):
 
     def __init__(self) -> None:
         self._store: Optional[Store] = None
+        self._settings: Optional[Settings] = None
         self._lexicon: Optional[Lexicon] = None
         self._locks: "weakref.WeakValueDictionary[str, asyncio.Lock]" = weakref.WeakValueDictionary()
 
@@ -81,9 +86,15 @@ class TabletInput(InputChannel):
         return webhook
 
     @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings()
+        return self._settings
+
+    @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store.from_settings()
+            self._store = Store.from_settings(self.settings)
         return self._store
 
     @property
@@ -139,10 +150,17 @@ class TabletInput(InputChannel):
                 message_id=incoming.message_id,
                 metadata={"input": incoming.input},
             )
+            tracker_db = None if session.practice else self.settings.tracker_db  # practice: in memory
+            turn_start = await asyncio.to_thread(last_event_id, tracker_db, sender) if tracker_db else 0
+            failed = atomic_turn.watch()
             try:
                 await on_new_message(message)
             except Exception as error:  # noqa: BLE001 - any failure: the client may retry
-                logger.error("tablet message not handled: %s", type(error).__name__)
+                failed.append(type(error).__name__)
+            if failed:
+                if tracker_db:
+                    await asyncio.to_thread(drop_events_after, tracker_db, sender, turn_start)
+                logger.error("tablet message not handled, turn undone: %s failed", ", ".join(failed))
                 return _error(503, "not_handled", "the assistant could not answer; send the same message again")
 
             replies = [BotMessage(m.get("text"), _shuffled(m.get("buttons"))) for m in collector.messages]
@@ -200,6 +218,7 @@ def _is_shuffled_choice(button: Dict[str, Any]) -> bool:
 
 _random = random.SystemRandom()
 interpolation.install()  # the child's words quoted back exactly (bot/interpolation.py)
+atomic_turn.install()  # a failed call to the action server undoes the turn (bot/atomic_turn.py)
 
 
 def _button_intents(agent) -> List[str]:

@@ -56,3 +56,14 @@ def session(store, pack):
 def awkward_answers() -> list:
     """Answers that break naive code: kept in a JSON file so their exact characters are plain."""
     return load_fixture("awkward_answers.json")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fault suite's table (tests/test_faults.py), when it ran."""
+    import sys
+
+    faults = sys.modules.get("test_faults") or sys.modules.get("tests.test_faults")
+    if faults is not None and faults.REPORT:
+        terminalreporter.write_sep("=", "fault suite")
+        for line in faults.REPORT:
+            terminalreporter.write_line(line)

@@ -92,6 +92,25 @@ class Servers:
 
 def start_servers(home: Path, root: Path = ROOT) -> Servers:
     ensure_trained(root)  # a no-op when `make test` has trained already
+    settings, env_file = prepare(home)
+    log_path = home / "servers.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "honcho"), "start", "-f", "Procfile", "-e", str(env_file)],
+            cwd=root,
+            env={**os.environ, **settings, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    servers = Servers(home, settings, process, log_path, root)
+    _wait_until_ready(servers)
+    return servers
+
+
+def prepare(home: Path):
+    """Settings of the test's own (free ports, a new key, a database in `home`), migrated, and
+    written to an env file for honcho."""
     settings = {
         "OWN_WORDS_DATA_KEY": new_key(),
         "DATABASE_URL": f"sqlite:///{home / 'own_words.db'}",
@@ -114,19 +133,7 @@ def start_servers(home: Path, root: Path = ROOT) -> Servers:
     migrate(settings["DATABASE_URL"], data_key=settings["OWN_WORDS_DATA_KEY"])
     env_file = home / "test.env"
     env_file.write_text("".join(f"{k}={v}\n" for k, v in settings.items()), encoding="utf-8")
-    log_path = home / "servers.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [str(VENV_BIN / "honcho"), "start", "-f", "Procfile", "-e", str(env_file)],
-            cwd=root,
-            env={**os.environ, **settings, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}"},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    servers = Servers(home, settings, process, log_path, root)
-    _wait_until_ready(servers)
-    return servers
+    return settings, env_file
 
 
 def _wait_until_ready(servers: Servers) -> None:
@@ -187,3 +194,51 @@ class Wording:
     ) -> str:
         text = self.variation(response, band, rephrase)["text"].replace("{practitioner_name}", self.practitioner)
         return text.replace("{about_name}", str(about_name)).replace("{last_words}", str(last_words))
+
+
+class Processes(Servers):
+    """The same processes, each started on its own from its Procfile line, so that a test can kill
+    one and start it again while the others run on."""
+
+    HEALTH = {"actions": "http://127.0.0.1:{ACTION_PORT}/health", "rasa": "http://127.0.0.1:{RASA_PORT}/webhooks/tablet/",
+              "web": "http://127.0.0.1:{WEB_PORT}/healthz"}
+
+    def __init__(self, home: Path):
+        ensure_trained(ROOT)
+        settings, self.env_file = prepare(home)
+        super().__init__(home, settings, None, home / "servers.log", ROOT)
+        self.running: Dict[str, subprocess.Popen] = {}
+        for name in self.HEALTH:
+            self.start(name)
+
+    def start(self, name: str) -> None:
+        commands = dict(line.split(":", 1) for line in (ROOT / "Procfile").read_text(encoding="utf-8").splitlines()
+                        if ":" in line and not line.startswith("#"))
+        with (self.home / "servers.log").open("ab") as log:
+            self.running[name] = subprocess.Popen(  # the Procfile's command, in a process group of its own
+                ["bash", "-c", "exec " + commands[name].strip()],
+                cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        health = self.HEALTH[name].format(**self.settings)
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(health, timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            if self.running[name].poll() is not None:
+                break
+            time.sleep(0.5)
+        raise RuntimeError(f"{name} did not start:\n{self.log()[-4000:]}")
+
+    def kill(self, name: str) -> None:
+        """As if the process crashed: SIGKILL, no chance to finish anything."""
+        process = self.running.pop(name)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+    def stop(self, timeout: float = 60) -> Optional[int]:
+        for name in list(self.running):
+            self.kill(name)
+        return 0

@@ -1,5 +1,5 @@
 """Our own tools' access to Rasa's tracker store (its one table, `events`), without loading Rasa:
-encrypting rows written before the store encrypted them.
+encrypting rows written before the store encrypted them, and undoing a turn that failed part-way.
 
 The table is Rasa's (rasa/core/tracker_store.py, SQLTrackerStore.SQLEvent); only the columns used
 here are named. bot/tracker_store.py writes `data` encrypted with the data key."""
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, inspect, select, update
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, delete, func, inspect, select, update
 
 from bot.store.crypto import Cipher
 
@@ -49,3 +49,31 @@ def encrypt_plain_rows(tracker_db: str, cipher: Cipher) -> int:
         engine.dispose()
     return done
 
+
+
+def last_event_id(tracker_db: str, sender_id: str) -> int:
+    """The id of the conversation's newest event (0 if none): where a turn starts."""
+    if not tracker_exists(tracker_db):
+        return 0
+    engine = _engine(tracker_db)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(
+                select(func.max(events.c.id)).where(events.c.sender_id == sender_id)
+            ).scalar_one() or 0
+    finally:
+        engine.dispose()
+
+
+def drop_events_after(tracker_db: str, sender_id: str, last_id: int) -> int:
+    """Undo a turn: delete the conversation's events newer than `last_id`. Returns how many."""
+    if not tracker_exists(tracker_db):
+        return 0
+    engine = _engine(tracker_db)
+    try:
+        with engine.begin() as connection:
+            return connection.execute(
+                delete(events).where(events.c.sender_id == sender_id, events.c.id > last_id)
+            ).rowcount
+    finally:
+        engine.dispose()
