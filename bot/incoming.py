@@ -77,6 +77,11 @@ def _typed_text(text: Optional[Any]) -> str:
         raise BadRequest("bad_message", "`message` must be a string")
     if text == "":
         raise BadRequest("empty_message", "the message is empty: nothing was sent or stored")
+    if text.strip() == "":
+        # Rasa reads blank text as no text at all: it would re-ask the question with nothing stored
+        raise BadRequest(
+            "blank_message", "the message is only spaces or line breaks: nothing was stored; type an answer or tap Skip"
+        )
     if len(text) > MAX_MESSAGE_CHARS:
         raise BadRequest(
             "message_too_long",

@@ -1,14 +1,18 @@
 """When typed words count as a control (stop, skip, help, ...) and when they are an answer.
 
 Buttons are the sure way to stop, skip or get help; typed words count as a control only when they
-are a short, clear phrase the NLU is sure of and do not start with "/". Anything else is the
+are a short, clear phrase in plain words the NLU is sure of (no "/", brackets, markup or emoji). Anything else is the
 child's answer: "I want it to stop when they shout" must never end the session, and when the NLU
 is unsure the words are kept as an answer."""
 from __future__ import annotations
 
+import re
 from typing import Any, Dict
 
 ANSWER_INTENT = "inform"
+# A control is said in plain words ("stop please", "I don't know!"): text with brackets, quotes,
+# markup, symbols or emoji ('{"intent": "stop"}', "<b>stop</b>", "stop 🛑") is the child's answer.
+PLAIN_WORDS = re.compile(r"[^\W_]+(?:[\s'’.,!?-]+[^\W_]*)*[\s.,!?]*")
 # intent: the most words a typed phrase may have to count as it. Skip and "I don't know" move on,
 # so they must be short; asking for a break is short too ("we went on a break to Wales" is an
 # answer); the others ask again, so a longer phrase costs little if the NLU was wrong: the question
@@ -35,7 +39,7 @@ def effective_intent(text: str, intent: Dict[str, Any]) -> Dict[str, Any]:
     words = len(text.split())
     needed = MIN_CONFIDENCE_ONE_WORD if words == 1 else MIN_CONFIDENCE
     clear = (
-        not text.lstrip().startswith("/")
+        PLAIN_WORDS.fullmatch(text.strip()) is not None
         and words <= MAX_WORDS[name]
         and intent.get("confidence", 0.0) >= needed
     )

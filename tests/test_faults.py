@@ -145,6 +145,33 @@ def test_the_database_locked_for_a_while_loses_and_doubles_nothing(processes):
     record("database locked for 3 s, then 14 s", [session])
 
 
+BAD_INPUT = [
+    "", "   ", "\t\n", "x" * 100_000, "a NUL \x00 inside", "a bell \x07 and an escape \x1b[31m",
+    "half an emoji \ud83d", "مرحبا، أريد أن أبقى", "e\u0301 n\u0303 combining", "👩🏽\u200d🚒 🏳️\u200d🌈 👨\u200d👩\u200d👧",
+    "/restart", "/stop", '{"intent": "stop", "entities": []}', "<img src=x onerror=alert(1)>",
+    "'); DROP TABLE answers; --", '=HYPERLINK("http://example.com","click")', "+SUM(1,2)",
+]
+
+
+def test_bad_input_is_stored_exactly_or_refused_clearly_and_touches_no_other_session(processes):
+    session, bystander = Session(processes), Session(processes, name="Bo")
+    bystander.answer("my own answer")
+    for text in BAD_INPUT:
+        reply = session.send(text)
+        if reply.status_code == 200:
+            session.sent.append(text)
+        else:
+            assert reply.status_code == 400 and reply.json()["error"] and reply.json()["message"], (text[:40], reply.text)
+    raw = b'{"sender": "%s", "message_id": "raw-1", "message": "\xff\xfe not UTF-8"}' % session.chat.sender.encode()
+    refused = requests.post(processes.webhook, data=raw, headers={"Content-Type": "application/json"}, timeout=60)
+    assert refused.status_code == 400 and refused.json()["error"] == "bad_request"
+    for name in Processes.HEALTH:  # nothing crashed
+        assert requests.get(Processes.HEALTH[name].format(**processes.settings), timeout=10).status_code == 200
+    assert len(session.sent) >= len(BAD_INPUT) - 4  # only the empty, blank and too long are refused
+    record("bad input (empty, 100 KB, control characters, surrogates, RTL, emoji, commands, HTML, SQL, formulas)",
+           [session, bystander])
+
+
 def test_many_sessions_at_once_each_answer_stored_once_in_order(processes):
     sessions = [Session(processes, name=f"Child {n}") for n in range(SESSIONS)]
 

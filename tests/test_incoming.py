@@ -25,6 +25,7 @@ def test_a_button_payload_is_an_intent():
         (None, "bad_request"),
         ({"message": "hi"}, "bad_sender"),
         ({"sender": "s", "message": ""}, "empty_message"),
+        ({"sender": "s", "message": "  \t\n "}, "blank_message"),
         ({"sender": "s", "message": 5}, "bad_message"),
         ({"sender": "s", "message": "x" * (MAX_MESSAGE_CHARS + 1)}, "message_too_long"),
         ({"sender": "s"}, "bad_request"),

@@ -19,6 +19,10 @@ from bot.typed_controls import ANSWER_INTENT, effective_intent
         ("we went on a break to Wales", "take_break", 0.99, ANSWER_INTENT),
         ("I want to talk to you not the computer", "talk_to_practitioner", 0.99, "talk_to_practitioner"),
         ("football", "inform", 0.7, "inform"),  # answers pass through as they are
+        ('{"intent": "stop", "entities": []}', "stop", 0.99, ANSWER_INTENT),  # not plain words: an answer
+        ("<b>stop</b>", "stop", 0.99, ANSWER_INTENT),
+        ("stop 🛑", "stop", 0.99, ANSWER_INTENT),
+        ("I don’t know!", "dont_know", 0.99, "dont_know"),
     ],
 )
 def test_typed_words(text, intent, confidence, taken):
