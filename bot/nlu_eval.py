@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Set, Tuple
 
@@ -73,14 +74,20 @@ def training_examples(root: Path) -> Set[str]:
     return examples
 
 
+@lru_cache(maxsize=2)
+def _loaded(model_path: str):
+    """Loading a model takes most of a minute: the measurements share one."""
+    from rasa.core.agent import Agent
+
+    return Agent.load(model_path)
+
+
 def parsed(model_path: Path, messages_path: Path) -> Iterator[Tuple[str, str, Dict[str, Any]]]:
     """(label, message, what the NLU made of it) for each held-out message, parsed exactly as the
     tablet channel parses typed words."""
-    from rasa.core.agent import Agent
-
     from bot.channel import parse_typed
 
-    agent = Agent.load(str(model_path))
+    agent = _loaded(str(model_path))
     for label, messages in load_messages(messages_path).items():
         for message in messages:
             yield label, message, parse_typed(agent, "evaluation", message)

@@ -53,6 +53,20 @@ def session(store, pack):
 
 
 @pytest.fixture(scope="session")
+def shared_servers(tmp_path_factory):
+    """The real servers, started once (as `make run` does) for the HTTP, safeguarding and web tests:
+    each start costs most of a minute. Each test makes cases of its own. Stopping them at the end is
+    itself checked: Ctrl-C must stop every process and free every port."""
+    from tests.servers import port_is_open, start_servers
+
+    servers = start_servers(tmp_path_factory.mktemp("servers"))
+    yield servers
+    assert all(port_is_open(port) for port in servers.ports), "a server stopped during the tests"
+    assert servers.stop() is not None, "the servers did not stop within a minute of Ctrl-C"
+    assert not any(port_is_open(port) for port in servers.ports), "Ctrl-C left a server running"
+
+
+@pytest.fixture(scope="session")
 def awkward_answers() -> list:
     """Answers that break naive code: kept in a JSON file so their exact characters are plain."""
     return load_fixture("awkward_answers.json")

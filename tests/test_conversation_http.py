@@ -14,7 +14,7 @@ import requests
 import yaml
 
 from bot.report.render import QUOTE_PREFIX
-from tests.servers import ROOT, Chat, Wording, port_is_open, start_servers
+from tests.servers import ROOT, Chat, Wording
 
 pytestmark = pytest.mark.servers
 
@@ -33,10 +33,8 @@ WORDING = Wording(PRACTITIONER)
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    servers = start_servers(tmp_path_factory.mktemp("servers"))
-    yield servers
-    servers.stop()
+def servers(shared_servers):
+    return shared_servers
 
 
 def new_session(servers, age: int, **extra) -> Chat:
@@ -537,9 +535,3 @@ def test_no_childs_words_in_the_logs_or_in_any_file_in_the_clear(servers, awkwar
             if len(text.strip()) > 6:  # long enough not to turn up by chance among encrypted bytes
                 held = [path.name for path, data in files.items() if text.strip().encode("utf-8", "surrogatepass") in data]
                 assert not held, f"{text.strip()!r} is in the clear in {held}"
-
-
-def test_ctrl_c_stops_both_servers(servers):
-    assert all(port_is_open(port) for port in servers.ports)
-    assert servers.stop() is not None, "the servers did not stop within a minute of Ctrl-C"
-    assert not any(port_is_open(port) for port in servers.ports)

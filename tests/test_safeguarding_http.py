@@ -9,7 +9,7 @@ import json
 import pytest
 import yaml
 
-from tests.servers import ROOT, Chat, Wording, start_servers
+from tests.servers import ROOT, Chat, Wording
 
 pytestmark = pytest.mark.servers
 
@@ -27,10 +27,8 @@ REACH = {
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    servers = start_servers(tmp_path_factory.mktemp("safeguarding"))
-    yield servers
-    servers.stop()
+def servers(shared_servers):
+    return shared_servers
 
 
 def new_session(servers, age, plan, child_chooses="no") -> Chat:

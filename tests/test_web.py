@@ -14,7 +14,7 @@ import requests
 import yaml
 
 from bot.report.render import QUOTE_PREFIX
-from tests.servers import ROOT, Wording, start_servers
+from tests.servers import ROOT, Wording
 
 pytestmark = pytest.mark.servers
 
@@ -26,14 +26,12 @@ WEB_WORDING = yaml.safe_load((ROOT / "bot" / "web" / "wording.yml").read_text(en
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    servers = start_servers(tmp_path_factory.mktemp("web"))
+def servers(shared_servers):
     for name, display in (("alex", "Alex Morgan"), ("sam", "Sam Jones")):
-        servers.cli("users", "add", name, "--role", "fca", "--display-name", display, "--password-stdin",
-                    stdin=PASSWORD + "\n")
-    servers.cli("users", "add", "tina", "--role", "trainer", "--password-stdin", stdin=PASSWORD + "\n")
-    yield servers
-    servers.stop()
+        shared_servers.cli("users", "add", name, "--role", "fca", "--display-name", display, "--password-stdin",
+                           stdin=PASSWORD + "\n")
+    shared_servers.cli("users", "add", "tina", "--role", "trainer", "--password-stdin", stdin=PASSWORD + "\n")
+    return shared_servers
 
 
 class Api:
