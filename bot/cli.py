@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from pathlib import Path
@@ -282,8 +283,6 @@ def _users_add(args) -> None:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
-        import getpass
-
         password = getpass.getpass("Password: ")
         if getpass.getpass("Same password again: ") != password:
             raise CommandError("the two passwords differ; nothing was changed")
@@ -298,8 +297,6 @@ def _users_token(args) -> None:
 
 
 def _cases_reallocate(args) -> None:
-    import getpass
-
     from bot.store.accounts import Accounts
     from bot.store.reviews import Reviews
 
@@ -328,8 +325,6 @@ def _web(_args) -> None:
 
 
 def _export(args) -> None:
-    import getpass
-
     from bot.prompt_pack import PromptPack
     from bot.report.render import render
     from bot.report.summary import build_summary
@@ -360,8 +355,6 @@ def _export(args) -> None:
 
 
 def _flags(args) -> None:
-    import getpass
-
     from bot.prompt_pack import PromptPack
     from bot.store.accounts import Accounts
     from bot.store.flags import Flags

@@ -3,7 +3,10 @@ are untouched, and one audit event says it happened. Purge erases the cases clos
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -103,3 +106,22 @@ def test_purge_erases_the_cases_closed_longer_ago_than_the_retention_period(stor
         from bot.store import models
 
         assert list(db.execute(select(models.Case.reference)).scalars()) == ["KEEP-ME"]  # open cases stay
+
+
+def test_the_commands_close_erase_and_purge(store, cases, database_url, data_key):
+    _, tracker_db, _ = cases
+    env = {**os.environ, "DATABASE_URL": database_url, "OWN_WORDS_DATA_KEY": data_key,
+           "TRACKER_DB": tracker_db, "RETENTION_DAYS": "90"}
+
+    def bot(*args, stdin=""):
+        return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, input=stdin,
+                              capture_output=True, text=True, check=False)
+
+    closed = bot("cases", "close", "KEEP-ME")
+    assert closed.returncode == 0 and "purge` erases it after 90 days" in closed.stdout
+    assert "0 cases closed more than 90 days ago erased." in bot("purge").stdout  # closed today: kept
+    refused = bot("erase", "ERASE-ME", stdin="ERASE-ME?\n")
+    assert refused.returncode != 0 and "nothing was erased" in refused.stderr
+    done = bot("erase", "ERASE-ME", stdin="ERASE-ME\n")
+    assert done.returncode == 0 and "Erased case ERASE-ME: 1 sessions, 1 answers, 4 conversation events." in done.stdout
+    assert "there is no case 'ERASE-ME'" in bot("erase", "ERASE-ME", "--yes").stderr
