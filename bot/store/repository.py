@@ -166,28 +166,12 @@ class Store:
                 db.flush()
             elif case.owner_id != owner_id:
                 raise CaseNotYours(f"case {case_reference} belongs to another practitioner")
-            row = models.Session(
-                id=str(uuid.uuid4()),
-                case_id=case.id,
-                child_name_encrypted=self._cipher.encrypt(child_name),
-                age=age,
-                age_band=age_band,
-                language=language,
-                practitioner=practitioner,
-                present=present,
-                place=place,
-                plan=list(plan),
-                child_chooses=child_chooses,
-                read_aloud=read_aloud,
-                seen_alone=seen_alone,
-                prompt_pack_version=prompt_pack_version,
-                status="new",
-                created_at=now,
-                started_by=owner_id,
+            return self._add_session(
+                db, case, id=str(uuid.uuid4()), child_name=child_name, age=age, age_band=age_band,
+                language=language, practitioner=practitioner, present=present, place=place, plan=plan,
+                child_chooses=child_chooses, read_aloud=read_aloud, seen_alone=seen_alone,
+                prompt_pack_version=prompt_pack_version, created_at=now, started_by=owner_id,
             )
-            db.add(row)
-            db.flush()
-            return self._session_info(row, case)
 
     def create_practice_session(
         self,
@@ -204,25 +188,20 @@ class Store:
     ) -> SessionInfo:
         """A session that belongs to no case, whose words are never written (bot/practice.py)."""
         with self._sessions.begin() as db:
-            row = models.Session(
-                id=practice.new_id(),
-                case_id=None,
-                child_name_encrypted=self._cipher.encrypt(""),
-                age=age,
-                age_band=age_band,
-                language=language,
-                practitioner=practitioner,
-                plan=list(plan),
-                child_chooses=child_chooses,
-                read_aloud=read_aloud,
-                prompt_pack_version=prompt_pack_version,
-                status="new",
-                created_at=utcnow(),
-                started_by=started_by,
+            return self._add_session(
+                db, None, id=practice.new_id(), child_name="", age=age, age_band=age_band, language=language,
+                practitioner=practitioner, plan=plan, child_chooses=child_chooses, read_aloud=read_aloud,
+                prompt_pack_version=prompt_pack_version, created_at=utcnow(), started_by=started_by,
             )
-            db.add(row)
-            db.flush()
-            return self._session_info(row, None)
+
+    def _add_session(self, db, case: Optional[models.Case], *, child_name: str, plan: Sequence[str],
+                     **fields) -> SessionInfo:
+        """A new session row (status "new"), in the caller's transaction."""
+        row = models.Session(case_id=case.id if case else None, child_name_encrypted=self._cipher.encrypt(child_name),
+                             plan=list(plan), status="new", **fields)
+        db.add(row)
+        db.flush()
+        return self._session_info(row, case)
 
     def get_session(self, session_id: str) -> Optional[SessionInfo]:
         with self._sessions() as db:
