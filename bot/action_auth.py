@@ -6,6 +6,7 @@ answers into a child's session."""
 from __future__ import annotations
 
 import hmac
+import logging
 import os
 
 from sanic import Sanic, response
@@ -13,6 +14,7 @@ from sanic import Sanic, response
 from bot.config import SettingsError
 
 OPEN_PATHS = ("/health",)
+logger = logging.getLogger(__name__)
 
 
 def require_token(app: Sanic) -> None:
@@ -27,6 +29,7 @@ def require_token(app: Sanic) -> None:
             return None
         given = request.headers.get("authorization", "").encode()
         if not hmac.compare_digest(given, expected):
+            logger.warning("action server: a call to %s refused (no or wrong ACTION_TOKEN)", request.path)
             return response.json({"error": "unauthorised", "message": "this action server answers only Own Words' "
                                   "Rasa server"}, status=401)
         return None

@@ -22,11 +22,14 @@ What each reply means for the question it answers:
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot.safeguarding.concern import DISCLOSURE_INTENT
 from bot.store.repository import Store
+
+logger = logging.getLogger(__name__)  # identifiers only, never the child's words
 
 KIND_BY_INTENT = {"skip": "skipped", "dont_know": "dont_know", "choose": "choice"}
 NOT_ASKED = "not_asked"  # the value of a follow-up question left out because nothing was chosen
@@ -120,6 +123,7 @@ def record_reply(
         message_id=reply.message_id,
         about_activity=about_activity,
     )
+    logger.debug("session %s: %s to %s stored as answer %s", session_id, kind, prompt_key, answer.id)
     if answer.prompt_key != prompt_key:
         # This message was already stored as the answer to an earlier question (a retry that
         # reached Rasa twice): it is not this question's answer, so ask this one again.

@@ -34,7 +34,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import atomic_turn, interpolation, practice
+from bot import atomic_turn, interpolation, logs, practice
 from bot.config import Settings, load_settings
 from bot.incoming import BadRequest, Incoming, parse_incoming
 from bot.safeguarding.concern import CONCERN_ENTITY, DISCLOSURE_INTENT, Concern, find_concern
@@ -134,6 +134,8 @@ class TabletInput(InputChannel):
                 parse_data = parse_typed(agent, incoming.sender, incoming.text)
                 concern = find_concern(incoming.text, parse_data, self.lexicon)
                 if concern is not None:
+                    logger.info("session %s: message %s flagged for the practitioner (found by %s)", sender,
+                                incoming.message_id, concern.found_by)
                     await self._flag(agent, incoming, concern, parse_data, keep=not session.practice)
                 elif parse_data["intent"].get("name") == DISCLOSURE_INTENT:
                     # only a concern makes a disclosure (the model alone, without a context word,
@@ -165,6 +167,8 @@ class TabletInput(InputChannel):
 
             replies = [BotMessage(m.get("text"), _shuffled(m.get("buttons"))) for m in collector.messages]
             await asyncio.to_thread(store.record_bot_replies, sender, incoming.message_id, replies)
+            logger.debug("session %s: message %s (%s) answered with %d replies", sender, incoming.message_id,
+                         incoming.input, len(replies))
             if concern is not None and not session.practice:
                 said = "\n".join(reply.text for reply in replies if reply.text)
                 await asyncio.to_thread(Flags(store).set_reply, sender, incoming.message_id, said)
@@ -218,6 +222,7 @@ def _is_shuffled_choice(button: Dict[str, Any]) -> bool:
 
 _random = random.SystemRandom()
 interpolation.install()  # the child's words quoted back exactly (bot/interpolation.py)
+logs.configure()
 atomic_turn.install()  # a failed call to the action server undoes the turn (bot/atomic_turn.py)
 
 

@@ -315,9 +315,11 @@ def _web(_args) -> None:
 
     from waitress import serve
 
+    from bot import logs
     from bot.web import create_app
 
     settings = load_settings()
+    logs.configure()
     app = create_app(settings)
     logging.getLogger("waitress").setLevel(logging.WARNING)
     print(f"Own Words web app: {settings.web_url}", flush=True)

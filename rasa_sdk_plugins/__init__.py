@@ -3,6 +3,7 @@
 (bot/action_auth.py)."""
 import pluggy
 
+from bot import logs
 from bot.action_auth import require_token
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
@@ -11,6 +12,7 @@ hookimpl = pluggy.HookimplMarker("rasa_sdk")
 class _OwnWords:
     @hookimpl
     def attach_sanic_app_extensions(self, app) -> None:
+        logs.configure()
         require_token(app)
 
 

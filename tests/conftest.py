@@ -56,10 +56,11 @@ def session(store, pack):
 def shared_servers(tmp_path_factory):
     """The real servers, started once (as `make run` does) for the HTTP, safeguarding and web tests:
     each start costs most of a minute. Each test makes cases of its own. Stopping them at the end is
-    itself checked: Ctrl-C must stop every process and free every port."""
+    itself checked: Ctrl-C must stop every process and free every port. Our own loggers run at
+    DEBUG, so that the log tests prove they never log a child's words or a secret even then."""
     from tests.servers import port_is_open, start_servers
 
-    servers = start_servers(tmp_path_factory.mktemp("servers"))
+    servers = start_servers(tmp_path_factory.mktemp("servers"), own_log_level="DEBUG")
     yield servers
     assert all(port_is_open(port) for port in servers.ports), "a server stopped during the tests"
     assert servers.stop() is not None, "the servers did not stop within a minute of Ctrl-C"

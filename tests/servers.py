@@ -90,9 +90,15 @@ class Servers:
         return self.process.returncode
 
 
-def start_servers(home: Path, root: Path = ROOT) -> Servers:
+def start_servers(home: Path, root: Path = ROOT, own_log_level: str = "INFO") -> Servers:
     ensure_trained(root)  # a no-op when `make test` has trained already
-    settings, env_file = prepare(home)
+    servers = launch(home, *prepare(home, own_log_level), root)
+    _wait_until_ready(servers)
+    return servers
+
+
+def launch(home: Path, settings: Dict[str, str], env_file: Path, root: Path = ROOT) -> Servers:
+    """`make run`'s processes (honcho and the Procfile), started and not waited for."""
     log_path = home / "servers.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -103,14 +109,12 @@ def start_servers(home: Path, root: Path = ROOT) -> Servers:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    servers = Servers(home, settings, process, log_path, root)
-    _wait_until_ready(servers)
-    return servers
+    return Servers(home, settings, process, log_path, root)
 
 
-def prepare(home: Path):
+def prepare(home: Path, own_log_level: str = "INFO"):
     """Settings of the test's own (free ports, a new key, a database in `home`), migrated, and
-    written to an env file for honcho."""
+    written to an env file for honcho. `own_log_level` is for our own loggers (bot/logs.py)."""
     settings = {
         "OWN_WORDS_DATA_KEY": new_key(),
         "DATABASE_URL": f"sqlite:///{home / 'own_words.db'}",
@@ -127,6 +131,7 @@ def prepare(home: Path):
         "REPORT_TIME_ZONE": "Europe/London",
         "LOG_LEVEL": "INFO",
         "LOG_LEVEL_LIBRARIES": "ERROR",
+        "OWN_WORDS_LOG_LEVEL": own_log_level,
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
     }

@@ -579,15 +579,31 @@ def test_an_administrator_reallocates_a_case_and_the_export_command_respects_who
     assert any(action == "reallocate" for _, action in actions)
 
 
-def test_no_password_token_key_or_childs_words_in_the_servers_log(servers):
-    """Run last in this module: by now the log holds log-ins, API calls, sessions and exports."""
-    log = servers.log()
-    assert "Own Words is ready" in log and len(log.splitlines()) > 5  # the real output of every process
+def test_no_password_token_key_or_childs_words_in_the_servers_log_even_at_debug(servers):
+    """Run last in this module: by now the log holds log-ins, API calls, sessions, disclosures and
+    exports, with our own loggers at DEBUG (tests/conftest.py) and Rasa's at INFO."""
     secrets = {name: servers.settings[name] for name in ("OWN_WORDS_DATA_KEY", "WEB_SECRET_KEY", "ACTION_TOKEN")}
     secrets["password"] = PASSWORD
     secrets["API token"] = Api(servers, "alex").headers["Authorization"].split()[1]
-    Api(servers, "alex").get("/api/sessions/none/messages")  # a token used, then the log read again
+    Api(servers, "alex").get("/api/sessions/none/messages")  # a token used
+    wrong = "a wrong password that must not be logged"
+    login_page = requests.get(servers.web_url + "/login", timeout=30)
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page.text).group(1)
+    failed = requests.post(servers.web_url + "/login", data={"name": "alex", "password": wrong, "csrf_token": csrf},
+                           headers={"Cookie": f"own_words_session={login_page.cookies['own_words_session']}"},
+                           timeout=30)
+    assert failed.status_code == 401, failed.text
+    action_server = f"http://127.0.0.1:{servers.settings['ACTION_PORT']}/webhook"
+    assert requests.post(action_server, json={}, headers={"Authorization": "Bearer not-the-token"}).status_code == 401
     log = servers.log()
+    # the real output of every process, with our own DEBUG lines (so the search below means something)
+    assert "Own Words is ready" in log
+    for debug_line in ("DEBUG bot.channel: session ", "DEBUG bot.capture: session ", "DEBUG bot.web.auth: alex logged in",
+                       "DEBUG bot.web.auth: a log-in failed", "DEBUG bot.web.review: alex exported session ",
+                       "INFO bot.channel: session "):
+        assert debug_line in log, f"no {debug_line!r} line in the log"
+    assert "WARNING bot.action_auth: action server: a call to /webhook refused" in log
+    secrets["wrong password"] = wrong
     for name, value in secrets.items():
         assert value not in log, f"the {name} is in the log"
     for words in ("Football ⚽", "a practice wish for a marmalade cat", "a real wish kept for the court",

@@ -2,6 +2,7 @@
 of an API token."""
 from __future__ import annotations
 
+import logging
 from typing import Optional
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
@@ -15,6 +16,7 @@ from bot.web import services
 
 blueprint = Blueprint("auth", __name__)
 login_manager = LoginManager()
+logger = logging.getLogger(__name__)  # user names only: never a password or token
 
 
 class User(UserMixin):
@@ -63,13 +65,16 @@ def login():
             info = services.accounts().check_password(form.name.data.strip(), form.password.data)
         except TooManyFailures as refusal:
             locked = refusal.minutes
+            logger.warning("log-in refused: user name locked after repeated failures")
         else:
             if info:
                 session.clear()
                 session.permanent = True  # expires after WEB_IDLE_MINUTES without a request
                 login_user(User(info))
+                logger.debug("%s logged in", info.name)
                 return redirect(url_for("pages.home"))
             failed = True
+            logger.debug("a log-in failed")
     words = services.wording()["practitioner"]
     status = 429 if locked else 401 if failed else 200
     return render_template("login.html", form=form, failed=failed, locked=locked, words=words), status

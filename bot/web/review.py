@@ -3,6 +3,7 @@ with the prompts; include or leave out each answer, add a note), the transcript,
 Every view, export and change is an audit event. Only a practitioner's own cases are shown."""
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any, Dict, Optional
 from zoneinfo import ZoneInfo
@@ -19,6 +20,7 @@ from bot.store.reviews import ReviewError, Reviews
 from bot.web import services
 
 blueprint = Blueprint("review", __name__)
+logger = logging.getLogger(__name__)  # identifiers only, never the child's words
 EXPORTS = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
            "json": "application/json; charset=utf-8",
            "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
@@ -112,6 +114,7 @@ def export(session_id: str, fmt: str, page: Optional[str] = None):
     reviews().audit(current_user.info.name, "export", case_reference=session.case_reference, session_id=session.id,
                     detail={"format": fmt, "all": include_all, "page": page, "content_hash": summary["content_hash"]})
     body = render(summary, fmt, page=page)
+    logger.debug("%s exported session %s as %s", current_user.info.name, session.id, fmt)
     what = page or "summary"
     name = re.sub(r"[^A-Za-z0-9_.-]", "_", f"{session.case_reference}-{session.created_at:%Y-%m-%d}-{what}.{fmt}")
     return Response(body, mimetype=EXPORTS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
