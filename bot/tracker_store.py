@@ -4,6 +4,8 @@ Rasa's SQL tracker store, with two differences:
 - every event's data (which holds what the child typed, and the slots) is encrypted with the data
   key, like the child's words in our tables; the columns Rasa queries by (sender, event type,
   timestamp, intent and action names) stay readable, and hold none of the child's words;
+- a long conversation is carried on in a new Rasa session every so many events
+  (bot/tracker_compaction.py), so that Rasa, which replays them all on every message, stays quick;
 - a practice session's conversation (bot/practice.py) is kept only in this process's memory: Rasa
   needs it to carry on the conversation, but nothing typed in practice may be written to disk.
 """
@@ -20,6 +22,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from bot import practice
 from bot.config import load_settings
 from bot.store.crypto import Cipher
+from bot.tracker_compaction import compaction
 
 
 class OwnWordsTrackerStore(SQLTrackerStore):
@@ -46,7 +49,8 @@ class OwnWordsTrackerStore(SQLTrackerStore):
             return
         await self.stream_events(tracker)
         with self.session_scope() as session:
-            for event in self._additional_events(session, tracker):
+            # the tracker holds the events since its Rasa session began, as they were loaded
+            for event in [*self._additional_events(session, tracker), *compaction(tracker, len(tracker.events))]:
                 data = event.as_dict()
                 session.add(self.SQLEvent(
                     sender_id=tracker.sender_id,

@@ -342,6 +342,36 @@ def test_the_three_houses_in_the_order_the_child_chooses_until_they_say_thats_al
     check_transcript(servers, chat)
 
 
+def test_a_long_session_goes_on_in_new_rasa_sessions_exactly_as_before(servers):
+    """Rasa's working conversation is cut short every so many events (bot/tracker_compaction.py):
+    the child sees nothing of it. Every reply, stored answer and exact prompt is as in a short
+    session, and the controls (help, repeat, stop, a break) still work after each cut."""
+    from bot.tracker_compaction import COMPACT_AFTER
+
+    chat = new_session(servers, 9, plan="three_houses")
+    walk = Walk(chat, "age_8_11")
+    walk.questions = [q for q in QUESTIONS if q[0] in ("three_houses", "closing")]
+    walk.start()
+    walk.choose_value("dreams")
+    for number in range(COMPACT_AFTER // 4):  # about ten events a turn: two or three new sessions
+        walk.type(f"thing number {number} in my house of dreams")
+    walk.help()
+    walk.type("a slide")
+    walk.repeat()
+    walk.stop_then_carry_on()
+    walk.take_break()
+    walk.type("a pond with fish 🐟")
+    walk.thats_all()
+    walk.finish()
+    _, answers = summary_answers(servers, chat.sender)
+    assert answers == walk.expected_answers
+    check_transcript(servers, chat)
+    with sqlite3.connect(servers.settings["TRACKER_DB"]) as tracker_store:
+        started = tracker_store.execute("SELECT count(*) FROM events WHERE sender_id = ? AND type_name = "
+                                        "'session_started'", (chat.sender,)).fetchone()[0]
+    assert started >= 3  # the first, and at least two to keep it short
+
+
 def payload_of(value):
     return f'/choose{{"choice":"{value}"}}'
 
