@@ -11,12 +11,12 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # `make run PYTHON310=/path/to/python3.10` chooses the interpreter (scripts/find-python310)
 export PYTHON310
 
-.PHONY: run test setup install env db model browser validate pytest test-stories lock clean
+.PHONY: run test setup install env db model browser validate pytest test-stories bench bench-quick lock clean
 
 run: setup ## start the web app, the action server and the Rasa server; Ctrl-C stops them all
 	honcho start -f Procfile -e .env
 
-test: setup validate pytest test-stories ## the whole test suite
+test: setup validate pytest test-stories bench-quick ## the whole test suite, and a check that the benchmark runs
 
 setup: install env db model
 
@@ -57,6 +57,12 @@ pytest: setup browser ## unit, action, HTTP integration and browser tests
 test-stories: model ## the conversation test stories against the trained model
 	$(PY) -m rasa test core --stories tests/stories --model "$$($(PY) -m bot model-path)" \
 	  --fail-on-prediction-errors --out var/test-results/core
+
+bench: setup ## Own Words beside the stock Rasa assistant (about 12 minutes): docs/benchmarks.md
+	$(PY) -m benchmarks
+
+bench-quick: setup ## the same, small and quick (`make bench --quick` cannot be spelt so: make takes --quick as its own option)
+	$(PY) -m benchmarks --quick
 
 lock: ## re-pin requirements.txt from requirements.in in a clean venv
 	rm -rf var/lock-venv && "$$(scripts/find-python310)" -m venv var/lock-venv

@@ -31,19 +31,22 @@ def model_path(root: Path = PROJECT_ROOT) -> Path:
     return root / "models" / f"{fingerprint(root)}.tar.gz"
 
 
-def ensure_trained(root: Path = PROJECT_ROOT) -> Path:
-    """Train the model unless one for exactly these files exists. Returns its path."""
+def ensure_trained(root: Path = PROJECT_ROOT, quiet: bool = False) -> Path:
+    """Train the model unless one for exactly these files exists. Returns its path. `quiet`: print
+    nothing but Rasa's errors (the benchmark)."""
     path = model_path(root)
     if path.exists():
-        print(f"Model up to date: {path.relative_to(root)}")
+        if not quiet:
+            print(f"Model up to date: {path.relative_to(root)}")
         return path
-    print(f"Training the model (the config, domain or data changed): {path.relative_to(root)}")
+    if not quiet:
+        print(f"Training the model (the config, domain or data changed): {path.relative_to(root)}")
     command = [
         sys.executable, "-m", "rasa", "train",
         "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
         "--out", "models", "--fixed-model-name", path.name[: -len(".tar.gz")],
     ]
-    subprocess.run(command, cwd=root, check=True)
+    subprocess.run(command, cwd=root, check=True, stdout=subprocess.DEVNULL if quiet else None)
     _prune(path)
     return path
 

@@ -1,0 +1,142 @@
+"""The benchmark's table, its targets, and docs/benchmarks.md (the figures between the markers are
+replaced at each run; what is written around them, the findings, is kept)."""
+from __future__ import annotations
+
+import os
+import platform
+from datetime import date
+from importlib.metadata import version
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from benchmarks.load import Load
+
+START, END = "<!-- benchmark figures: start -->", "<!-- benchmark figures: end -->"
+TARGETS = {
+    "rasa_p50": 1.3,  # p50 turn latency straight to Rasa, 1 session, at most this times the stock's
+    "web_p50": 1.5,  # the same through the web app
+    "throughput_20": 0.8,  # throughput at 20 sessions at least this times the stock's
+    "long": 1.5,  # the last turns of a long session no slower than this times the early turns
+    "export": 1.0,  # seconds, every format
+    "wording": 1.5,  # a wording-only retrain within this times the stock's
+}
+TARGETS_IN_WORDS = {
+    "rasa_p50": "≤ 1.3 × stock", "web_p50": "≤ 1.5 × stock", "throughput_20": "≥ 0.8 × stock",
+    "long": "≤ 1.5 × early turns", "export": "< 1 s", "wording": "≤ 1.5 × stock",
+}
+
+
+def machine() -> str:
+    memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal:"))
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.machine())
+    return (f"{os.cpu_count()} CPUs ({model}), {int(memory) / 1024 / 1024:.0f} GiB memory, "
+            f"Python {platform.python_version()}, Rasa {version('rasa')}")
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f}"
+
+
+def _verdict(key: str, value: float) -> str:
+    limit = TARGETS[key]
+    met = value >= limit if key == "throughput_20" else value < limit if key == "export" else value <= limit
+    return f"{TARGETS_IN_WORDS[key]}: {'met' if met else 'MISSED'}"
+
+
+class Report:
+    def __init__(self, quick: bool, export_answers: int):
+        self.quick, self.export_answers = quick, export_answers
+        self.loads: Dict[str, Dict[int, Load]] = {"stock": {}, "rasa": {}, "web": {}}
+        self.trainings: Dict[str, Dict[str, float]] = {}
+        self.starts: Dict[str, float] = {}
+        self.exports: Dict[str, float] = {}
+        self.peaks: Dict[str, Dict[str, int]] = {}
+        self.long: Optional[tuple] = None
+        self.seconds = 0.0
+
+    def export(self, fmt: str, seconds: float) -> None:
+        self.exports[fmt] = seconds
+
+    def training(self, what: str, ours: Optional[float] = None, stock: Optional[float] = None) -> None:
+        row = self.trainings.setdefault(what, {})
+        row.update({k: v for k, v in (("ours", ours), ("stock", stock)) if v is not None})
+
+    def start_up(self, ours: Optional[float] = None, stock: Optional[float] = None) -> None:
+        self.starts.update({k: v for k, v in (("ours", ours), ("stock", stock)) if v is not None})
+
+    def load(self, target: str, result: Load) -> None:
+        self.loads[target][result.sessions] = result
+
+    def long_session(self, early_turn: int, early: float, late_turn: int, late: float) -> None:
+        self.long = (early_turn, early, late_turn, late)
+
+    def memory(self, ours: Dict[str, int], stock: Dict[str, int]) -> None:
+        self.peaks = {"ours": ours, "stock": stock}
+
+    def finish(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def table(self) -> List[str]:
+        rows = ["| measure | Own Words, web app API | Own Words, straight to Rasa | stock Rasa assistant "
+                "| ours / stock | target |", "| --- | --- | --- | --- | --- | --- |"]
+        for sessions in sorted(self.loads["stock"]):
+            stock, rasa, web = (self.loads[t][sessions] for t in ("stock", "rasa", "web"))
+            plural = "session" if sessions == 1 else "sessions at once"
+            p50_target = ""
+            if sessions == 1:
+                p50_target = (f"Rasa {_verdict('rasa_p50', rasa.percentile(50) / stock.percentile(50))}; "
+                              f"web {_verdict('web_p50', web.percentile(50) / stock.percentile(50))}")
+            rows.append(
+                f"| turn latency p50 / p95 / p99 (ms), {sessions} {plural} ({len(stock.latencies) // sessions} turns each) "
+                + "".join(f"| {' / '.join(_ms(load.percentile(p)) for p in (50, 95, 99))} " for load in (web, rasa, stock))
+                + f"| p50: web {web.percentile(50) / stock.percentile(50):.2f}, "
+                f"Rasa {rasa.percentile(50) / stock.percentile(50):.2f} | {p50_target} |")
+            rows.append(
+                f"| throughput (messages per second), {sessions} {plural} "
+                + "".join(f"| {load.throughput:.1f} " for load in (web, rasa, stock))
+                + f"| web {web.throughput / stock.throughput:.2f}, Rasa {rasa.throughput / stock.throughput:.2f} | "
+                + (f"Rasa {_verdict('throughput_20', rasa.throughput / stock.throughput)}; "
+                   f"web {_verdict('throughput_20', web.throughput / stock.throughput)}" if sessions == 20 else "")
+                + " |")
+        if self.long:
+            early_turn, early, late_turn, late = self.long
+            rows.append(f"| long session: turn {early_turn} / turn {late_turn} (ms, mean of the {early_turn}th "
+                        f"and {late_turn}th turn and the turns before, see the notes) | | {_ms(early)} / {_ms(late)} "
+                        f"| | turn {late_turn} / turn {early_turn}: {late / early:.2f} | {_verdict('long', late / early)} |")
+        stock_start = self.starts.get("stock")
+        rows.append(f"| start-up to the first reply (s) | {self.starts.get('ours', 0):.1f} (all processes) | "
+                    f"| {stock_start:.1f} | {self.starts.get('ours', 0) / stock_start:.2f} | |")
+        for name, peak in sorted(self.peaks.get("ours", {}).items()):
+            stock_peak = self.peaks.get("stock", {}).get(name)
+            rows.append(f"| peak resident memory, {name} (MB) | {peak / 1e6:.0f} | | "
+                        f"{f'{stock_peak / 1e6:.0f}' if stock_peak else '(none)'} | "
+                        f"{f'{peak / stock_peak:.2f}' if stock_peak else ''} | |")
+        for what, seconds in self.trainings.items():
+            ours, stock = seconds.get("ours"), seconds.get("stock")
+            ratio = ours / stock if ours and stock else None
+            target = _verdict("wording", ratio) if ratio and "wording" in what else ""
+            rows.append(f"| training {what} (s) | {f'{ours:.0f}' if ours else 'not measured (--quick)'} | | "
+                        f"{stock:.0f} | {f'{ratio:.2f}' if ratio else ''} | {target} |")
+        for fmt, seconds in self.exports.items():
+            rows.append(f"| export of {self.export_answers} answers, {fmt} (s) | {seconds:.2f} | | | | "
+                        f"{_verdict('export', seconds)} |")
+        return rows
+
+    def write(self, doc: Path) -> None:
+        figures = [
+            START,
+            f"Run on {date.today().isoformat()} by `make bench{' --quick' if self.quick else ''}` "
+            f"in {self.seconds / 60:.1f} minutes, on {machine()}.",
+            "",
+            *self.table(),
+            END,
+        ]
+        doc.parent.mkdir(parents=True, exist_ok=True)
+        text = doc.read_text(encoding="utf-8") if doc.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
+        if START not in text or END not in text:
+            raise RuntimeError(f"{doc} has lost its markers {START} and {END}: put them back where the figures go")
+        before, rest = text.split(START, 1)
+        after = rest.split(END, 1)[1]
+        doc.write_text(before + "\n".join(figures) + after, encoding="utf-8")

@@ -1,0 +1,34 @@
+"""How long a trainer waits: training Own Words from nothing, and retraining after a change of
+wording alone (Rasa's cache keeps everything else), in a copy of the project with a cache of its own."""
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+from typing import Tuple
+
+from bot.config import PROJECT_ROOT
+from bot.model import ensure_trained
+
+QUESTION = ("Let's start. Tell me about something you like doing.",
+            "Let's begin. Tell me about something you enjoy doing.")
+
+
+def timed(project: Path) -> float:
+    started = time.perf_counter()
+    ensure_trained(project, quiet=True)
+    return time.perf_counter() - started
+
+
+def measure(folder: Path) -> Tuple[float, float]:
+    """(seconds from nothing, seconds after a wording-only change)."""
+    for name in ("config.yml", "domain.yml"):
+        shutil.copy(PROJECT_ROOT / name, folder / name)
+    shutil.copytree(PROJECT_ROOT / "data", folder / "data")
+    full = timed(folder)
+    domain = folder / "domain.yml"
+    text = domain.read_text(encoding="utf-8")
+    if QUESTION[0] not in text:
+        raise RuntimeError(f"domain.yml has no {QUESTION[0]!r} any more: update benchmarks/training.py")
+    domain.write_text(text.replace(QUESTION[0], QUESTION[1], 1), encoding="utf-8")
+    return full, timed(folder)
