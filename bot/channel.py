@@ -34,7 +34,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import atomic_turn, interpolation, logs, practice
+from bot import action_response_check, atomic_turn, interpolation, logs, practice
 from bot.config import Settings, load_settings
 from bot.incoming import BadRequest, Incoming, parse_incoming
 from bot.safeguarding.concern import CONCERN_ENTITY, DISCLOSURE_INTENT, Concern, find_concern
@@ -224,6 +224,7 @@ _random = random.SystemRandom()
 interpolation.install()  # the child's words quoted back exactly (bot/interpolation.py)
 logs.configure()
 atomic_turn.install()  # a failed call to the action server undoes the turn (bot/atomic_turn.py)
+action_response_check.install()  # the same check of the action server's replies, made quicker
 
 
 def _button_intents(agent) -> List[str]:
