@@ -15,6 +15,7 @@ import json
 from typing import Any, Iterable, Optional, Text
 
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
+from sqlalchemy.orm import sessionmaker
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -22,6 +23,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from bot import practice
 from bot.config import load_settings
 from bot.store.crypto import Cipher
+from bot.store.db import is_sqlite_file, pooled_sqlite_engine
 from bot.tracker_compaction import compaction
 
 
@@ -31,6 +33,14 @@ class OwnWordsTrackerStore(SQLTrackerStore):
         settings = load_settings()
         self.cipher = Cipher(settings.data_key, settings.previous_data_keys)
         super().__init__(domain=domain, **kwargs)
+        if self.engine.dialect.name == "sqlite" and is_sqlite_file(str(self.engine.url)):
+            # Connections kept open for reuse, and a write-ahead log: each turn's commit costs one
+            # sync instead of several (the file keeps the mode; erasure empties the log).
+            self.engine.dispose()
+            self.engine = pooled_sqlite_engine(str(self.engine.url), future=False)
+            self.sessionmaker = sessionmaker(bind=self.engine)
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA journal_mode=WAL")
         practice.memory.on_forget(self._forget)
 
     @property

@@ -7,17 +7,32 @@ from typing import Optional
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
+    if is_sqlite_file(url):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True)
+        engine = pooled_sqlite_engine(url)
+    else:
+        engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def is_sqlite_file(url: str) -> bool:
+    return url.startswith("sqlite:///") and not url.endswith(":memory:")
+
+
+def pooled_sqlite_engine(url: str, future: bool = True) -> Engine:
+    """An SQLite file with its connections kept open for reuse, as SQLAlchemy 2 does by default
+    (1.4 opens a new connection for every session: a few milliseconds each, several times a turn).
+    A connection is used by one thread at a time, handed over by the pool."""
+    return create_engine(url, future=future, poolclass=QueuePool, pool_size=5, max_overflow=20,
+                         connect_args={"check_same_thread": False})
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -5,11 +5,13 @@ The table is Rasa's (rasa/core/tracker_store.py, SQLTrackerStore.SQLEvent); only
 here are named. bot/tracker_store.py writes `data` encrypted with the data key."""
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, delete, func, inspect, select, update
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, delete, func, inspect, select, update
 
 from bot.store.crypto import Cipher
+from bot.store.db import pooled_sqlite_engine
 
 events = Table(
     "events", MetaData(),
@@ -19,34 +21,26 @@ events = Table(
 )
 
 
+@lru_cache(maxsize=None)
 def _engine(tracker_db: str):
-    return create_engine(f"sqlite:///{tracker_db}", future=True)
+    """One engine a file for the life of the process (the channel asks twice a turn)."""
+    return pooled_sqlite_engine(f"sqlite:///{tracker_db}")
 
 
 def tracker_exists(tracker_db: str) -> bool:
-    if not Path(tracker_db).exists():
-        return False
-    engine = _engine(tracker_db)
-    try:
-        return inspect(engine).has_table("events")
-    finally:
-        engine.dispose()
+    return Path(tracker_db).exists() and inspect(_engine(tracker_db)).has_table("events")
 
 
 def encrypt_plain_rows(tracker_db: str, cipher: Cipher) -> int:
     """Encrypt the events stored in the clear (before the store encrypted them). Returns how many."""
     if not tracker_exists(tracker_db):
         return 0
-    engine = _engine(tracker_db)
     done = 0
-    try:
-        with engine.begin() as connection:
-            rows = connection.execute(select(events.c.id, events.c.data).where(events.c.data.like("{%"))).all()
-            for row in rows:
-                connection.execute(update(events).where(events.c.id == row.id).values(data=cipher.encrypt(row.data)))
-                done += 1
-    finally:
-        engine.dispose()
+    with _engine(tracker_db).begin() as connection:
+        rows = connection.execute(select(events.c.id, events.c.data).where(events.c.data.like("{%"))).all()
+        for row in rows:
+            connection.execute(update(events).where(events.c.id == row.id).values(data=cipher.encrypt(row.data)))
+            done += 1
     return done
 
 
@@ -55,25 +49,17 @@ def last_event_id(tracker_db: str, sender_id: str) -> int:
     """The id of the conversation's newest event (0 if none): where a turn starts."""
     if not tracker_exists(tracker_db):
         return 0
-    engine = _engine(tracker_db)
-    try:
-        with engine.connect() as connection:
-            return connection.execute(
-                select(func.max(events.c.id)).where(events.c.sender_id == sender_id)
-            ).scalar_one() or 0
-    finally:
-        engine.dispose()
+    with _engine(tracker_db).connect() as connection:
+        return connection.execute(
+            select(func.max(events.c.id)).where(events.c.sender_id == sender_id)
+        ).scalar_one() or 0
 
 
 def drop_events_after(tracker_db: str, sender_id: str, last_id: int) -> int:
     """Undo a turn: delete the conversation's events newer than `last_id`. Returns how many."""
     if not tracker_exists(tracker_db):
         return 0
-    engine = _engine(tracker_db)
-    try:
-        with engine.begin() as connection:
-            return connection.execute(
-                delete(events).where(events.c.sender_id == sender_id, events.c.id > last_id)
-            ).rowcount
-    finally:
-        engine.dispose()
+    with _engine(tracker_db).begin() as connection:
+        return connection.execute(
+            delete(events).where(events.c.sender_id == sender_id, events.c.id > last_id)
+        ).rowcount
