@@ -90,7 +90,8 @@ def main(argv: List[str]) -> int:
             chat = ours.rasa_chat()
             latencies = [load.timed_turn(chat, number) for number in range(scale.long_session)]
             early, late = latencies[5:5 + scale.window], latencies[-scale.window:]
-            report.long_session(5 + scale.window, statistics.mean(early), scale.long_session, statistics.mean(late))
+            report.long_session(5 + scale.window, statistics.mean(early), scale.long_session, statistics.mean(late),
+                                scale.window)
             report.memory(ours=ours.peak_memory(), stock=stock.peak_memory())
         finally:
             stock.stop()

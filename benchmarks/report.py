@@ -69,8 +69,8 @@ class Report:
     def load(self, target: str, result: Load) -> None:
         self.loads[target][result.sessions] = result
 
-    def long_session(self, early_turn: int, early: float, late_turn: int, late: float) -> None:
-        self.long = (early_turn, early, late_turn, late)
+    def long_session(self, early_turn: int, early: float, late_turn: int, late: float, window: int) -> None:
+        self.long = (early_turn, early, late_turn, late, window)
 
     def memory(self, ours: Dict[str, int], stock: Dict[str, int]) -> None:
         self.peaks = {"ours": ours, "stock": stock}
@@ -101,10 +101,10 @@ class Report:
                    f"web {_verdict('throughput_20', web.throughput / stock.throughput)}" if sessions == 20 else "")
                 + " |")
         if self.long:
-            early_turn, early, late_turn, late = self.long
-            rows.append(f"| long session: turn {early_turn} / turn {late_turn} (ms, mean of the {early_turn}th "
-                        f"and {late_turn}th turn and the turns before, see the notes) | | {_ms(early)} / {_ms(late)} "
-                        f"| | turn {late_turn} / turn {early_turn}: {late / early:.2f} | {_verdict('long', late / early)} |")
+            early_turn, early, late_turn, late, window = self.long
+            rows.append(f"| long session, mean turn latency (ms): turns {early_turn - window + 1}-{early_turn} / "
+                        f"turns {late_turn - window + 1}-{late_turn} | | {_ms(early)} / {_ms(late)} | | "
+                        f"late / early: {late / early:.2f} | {_verdict('long', late / early)} |")
         stock_start = self.starts.get("stock")
         rows.append(f"| start-up to the first reply (s) | {self.starts.get('ours', 0):.1f} (all processes) | "
                     f"| {stock_start:.1f} | {self.starts.get('ours', 0) / stock_start:.2f} | |")

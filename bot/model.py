@@ -46,7 +46,12 @@ def ensure_trained(root: Path = PROJECT_ROOT, quiet: bool = False) -> Path:
         "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
         "--out", "models", "--fixed-model-name", path.name[: -len(".tar.gz")],
     ]
-    subprocess.run(command, cwd=root, check=True, stdout=subprocess.DEVNULL if quiet else None)
+    if not quiet:
+        subprocess.run(command, cwd=root, check=True)
+    else:
+        done = subprocess.run(command, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if done.returncode != 0:
+            raise RuntimeError(f"training failed:\n{done.stderr.decode(errors='replace')[-3000:]}")
     _prune(path)
     return path
 

@@ -132,11 +132,12 @@ def test_a_trainer_adds_an_activity_with_yaml_alone(tmp_path):
     # Adding an activity retrains the NLU model (its new action names enter Rasa's NLU data), about
     # four minutes on two CPUs. What this test proves is that YAML alone carries the activity from
     # question to export, not the model's accuracy (tests/test_nlu_eval.py measures that on the real
-    # config), so the copy trains the classifier for fewer epochs to keep `make test` short. The
-    # answers typed below are not plain words, so they are answers whatever the model says.
+    # config), so the copy trains the classifier and TED for fewer epochs to keep `make test` short
+    # (the activity runs by its rules). The answers typed below are not plain words, so they are
+    # answers whatever the model says.
     config = project / "config.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("    epochs: 100\n", "    epochs: 15\n", 1),
-                      encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8").replace("    epochs: 100\n", "    epochs: 15\n", 1)
+                      .replace("    epochs: 40\n", "    epochs: 10\n", 1), encoding="utf-8")
     make(project, "model")
     assert python_files(project) == python_before, "no Python was changed"
 
