@@ -15,10 +15,10 @@ import json
 from typing import Any, Iterable, Optional, Text
 
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
-from sqlalchemy.orm import sessionmaker
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy.orm import sessionmaker
 
 from bot import practice
 from bot.config import load_settings
@@ -33,7 +33,7 @@ class OwnWordsTrackerStore(SQLTrackerStore):
         settings = load_settings()
         self.cipher = Cipher(settings.data_key, settings.previous_data_keys)
         super().__init__(domain=domain, **kwargs)
-        if self.engine.dialect.name == "sqlite" and is_sqlite_file(str(self.engine.url)):
+        if is_sqlite_file(str(self.engine.url)):
             # Connections kept open for reuse, and a write-ahead log: each turn's commit costs one
             # sync instead of several (the file keeps the mode; erasure empties the log).
             self.engine.dispose()
