@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import List, Optional
 
-from sqlalchemy import create_engine, delete, select, text
+from sqlalchemy import delete, select, text
 
 from bot.store import models
 from bot.store.repository import Store, utcnow
 from bot.store.reviews import Reviews
-from bot.store.tracker_events import events, tracker_exists
+from bot.store.tracker_events import events, tracker_engine, tracker_exists
 
 # what a session's rows hang from, children first
 _SESSION_TABLES = (models.Answer, models.Turn, models.Notice, models.Observation, models.Flag)
@@ -78,15 +78,12 @@ def purge(store: Store, tracker_db: str, retention_days: int, actor: str,
 def _erase_conversations(tracker_db: str, session_ids: List[str]) -> int:
     if not session_ids or not tracker_exists(tracker_db):
         return 0
-    engine = create_engine(f"sqlite:///{tracker_db}", future=True)
-    try:
-        with engine.begin() as connection:
-            connection.exec_driver_sql("PRAGMA secure_delete=ON")
-            erased = connection.execute(delete(events).where(events.c.sender_id.in_(session_ids))).rowcount
-        _empty_write_ahead_log(engine)
-        return erased
-    finally:
-        engine.dispose()
+    engine = tracker_engine(tracker_db)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("PRAGMA secure_delete=ON")
+        erased = connection.execute(delete(events).where(events.c.sender_id.in_(session_ids))).rowcount
+    _empty_write_ahead_log(engine)
+    return erased
 
 
 def _empty_write_ahead_log(engine) -> None:

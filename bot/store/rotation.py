@@ -10,14 +10,14 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, select, update
+from sqlalchemy import select, update
 
 from bot import envfile
 from bot.config import Settings
 from bot.store import models
 from bot.store.crypto import Cipher, new_key
 from bot.store.db import make_engine
-from bot.store.tracker_events import events, tracker_exists
+from bot.store.tracker_events import events, tracker_engine, tracker_exists
 
 
 class RotationRefused(RuntimeError):
@@ -67,16 +67,12 @@ def _rotate_tables(database_url: str, cipher: Cipher) -> int:
 def _rotate_events(tracker_db: str, cipher: Cipher) -> int:
     if not tracker_exists(tracker_db):
         return 0
-    engine = create_engine(f"sqlite:///{tracker_db}", future=True)
     count = 0
-    try:
-        with engine.begin() as connection:
-            for row_id, token in connection.execute(select(events.c.id, events.c.data)).all():
-                fresh = cipher.encrypt(token) if token.startswith("{") else cipher.rotate(token)  # "{": in the clear
-                connection.execute(update(events).where(events.c.id == row_id).values(data=fresh))
-                count += 1
-    finally:
-        engine.dispose()
+    with tracker_engine(tracker_db).begin() as connection:
+        for row_id, token in connection.execute(select(events.c.id, events.c.data)).all():
+            fresh = cipher.encrypt(token) if token.startswith("{") else cipher.rotate(token)  # "{": in the clear
+            connection.execute(update(events).where(events.c.id == row_id).values(data=fresh))
+            count += 1
     return count
 
 

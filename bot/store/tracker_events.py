@@ -22,13 +22,14 @@ events = Table(
 
 
 @lru_cache(maxsize=None)
-def _engine(tracker_db: str):
-    """One engine a file for the life of the process (the channel asks twice a turn)."""
+def tracker_engine(tracker_db: str):
+    """One engine a file for the life of the process (the channel asks twice a turn), for every
+    tool of ours that touches the tracker store."""
     return pooled_sqlite_engine(f"sqlite:///{tracker_db}")
 
 
 def tracker_exists(tracker_db: str) -> bool:
-    return Path(tracker_db).exists() and inspect(_engine(tracker_db)).has_table("events")
+    return Path(tracker_db).exists() and inspect(tracker_engine(tracker_db)).has_table("events")
 
 
 def encrypt_plain_rows(tracker_db: str, cipher: Cipher) -> int:
@@ -36,7 +37,7 @@ def encrypt_plain_rows(tracker_db: str, cipher: Cipher) -> int:
     if not tracker_exists(tracker_db):
         return 0
     done = 0
-    with _engine(tracker_db).begin() as connection:
+    with tracker_engine(tracker_db).begin() as connection:
         rows = connection.execute(select(events.c.id, events.c.data).where(events.c.data.like("{%"))).all()
         for row in rows:
             connection.execute(update(events).where(events.c.id == row.id).values(data=cipher.encrypt(row.data)))
@@ -49,7 +50,7 @@ def last_event_id(tracker_db: str, sender_id: str) -> int:
     """The id of the conversation's newest event (0 if none): where a turn starts."""
     if not tracker_exists(tracker_db):
         return 0
-    with _engine(tracker_db).connect() as connection:
+    with tracker_engine(tracker_db).connect() as connection:
         return connection.execute(
             select(func.max(events.c.id)).where(events.c.sender_id == sender_id)
         ).scalar_one() or 0
@@ -59,7 +60,7 @@ def drop_events_after(tracker_db: str, sender_id: str, last_id: int) -> int:
     """Undo a turn: delete the conversation's events newer than `last_id`. Returns how many."""
     if not tracker_exists(tracker_db):
         return 0
-    with _engine(tracker_db).begin() as connection:
+    with tracker_engine(tracker_db).begin() as connection:
         return connection.execute(
             delete(events).where(events.c.sender_id == sender_id, events.c.id > last_id)
         ).rowcount
