@@ -77,9 +77,14 @@ def _parser() -> argparse.ArgumentParser:
         "--password-stdin", action="store_true",
         help="read the password from standard input (for scripts) instead of asking twice",
     )
-    token = user_commands.add_parser("token", help="print a new API token for scripted use of the web app's API")
+    token = user_commands.add_parser(
+        "token", help="print a new API token for scripted use of the web app's API (it works for API_TOKEN_DAYS)"
+    )
     token.set_defaults(handler=_users_token)
     token.add_argument("name")
+    revoke = user_commands.add_parser("revoke-tokens", help="end every API token of a user at once")
+    revoke.set_defaults(handler=_users_revoke_tokens)
+    revoke.add_argument("name")
 
     cases = command("cases", lambda a: None, "cases (an administrator's commands)")
     case_commands = cases.add_subparsers(required=True, metavar="CASES_COMMAND")
@@ -206,7 +211,10 @@ def _migrate(_args) -> None:
     from bot.store.db import migrate
     from bot.store.tracker_events import encrypt_plain_rows
 
+    from bot.private_files import tighten
+
     settings = load_settings()
+    tighten(PROJECT_ROOT / "var")  # as an older version may have left it: readable by its owner alone
     migrate(settings.database_url, data_key=settings.data_key)
     encrypted = encrypt_plain_rows(settings.tracker_db, Cipher(settings.data_key, settings.previous_data_keys))
     if encrypted:
@@ -293,7 +301,17 @@ def _users_add(args) -> None:
 def _users_token(args) -> None:
     from bot.store.accounts import Accounts
 
-    print(Accounts(_store()).new_token(args.name))
+    token, expires = Accounts(_store()).new_token(args.name, load_settings().api_token_days)
+    print(token)  # alone on standard output, for TOKEN=$(python -m bot users token NAME)
+    print(f"It works until {expires:%Y-%m-%d %H:%M} UTC (API_TOKEN_DAYS); "
+          f"`python -m bot users revoke-tokens {args.name}` ends it sooner.", file=sys.stderr)
+
+
+def _users_revoke_tokens(args) -> None:
+    from bot.store.accounts import Accounts
+
+    count = Accounts(_store()).revoke_tokens(args.name)
+    print(f"Revoked {count} API tokens of {args.name}.")
 
 
 def _cases_reallocate(args) -> None:
@@ -411,10 +429,15 @@ def _audit(args) -> None:
 
 
 def _transcript(args) -> None:
+    from bot.store.reviews import Reviews
+
     store = _store()
-    if store.get_session(args.session_id) is None:
+    session = store.get_session(args.session_id)
+    if session is None:
         raise CommandError(f"no session has the id {args.session_id!r}")
     turns = store.transcript(args.session_id)
+    Reviews(store).audit(f"command line ({getpass.getuser()})", "view_transcript",
+                         case_reference=session.case_reference, session_id=session.id)
     if args.format == "json":
         rows = [
             {

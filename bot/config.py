@@ -30,6 +30,9 @@ class Settings:
     tracker_db: str = str(PROJECT_ROOT / "var" / "rasa_tracker.db")  # Rasa's tracker store (SQLite file)
     previous_data_keys: Tuple[str, ...] = ()  # still readable, during `python -m bot keys rotate`
     retention_days: int = 90  # days a closed case is kept before `python -m bot purge` erases it
+    channel_token: str = ""  # the web app's secret for the tablet channel (bot/channel_auth.py)
+    api_token_days: int = 30  # days an API token works (`python -m bot users token NAME`)
+    web_trusted_proxies: int = 0  # HTTPS proxies in front of the web app, trusted to give the client's address
 
     @property
     def web_url(self) -> str:
@@ -77,10 +80,20 @@ def load_settings() -> Settings:
         web_port=_port("WEB_PORT", 8000),
         web_idle_minutes=_positive("WEB_IDLE_MINUTES", 30),
         retention_days=_positive("RETENTION_DAYS", 90),
+        api_token_days=_positive("API_TOKEN_DAYS", 30),
+        web_trusted_proxies=_count("WEB_TRUSTED_PROXIES"),
         web_cookie_secure=os.environ.get("WEB_COOKIE_SECURE", "true").strip().lower() not in ("false", "0", "no"),
         tracker_db=str(PROJECT_ROOT / os.environ.get("TRACKER_DB", "var/rasa_tracker.db")),
+        channel_token=os.environ.get("CHANNEL_TOKEN", "").strip(),
         previous_data_keys=tuple(k.strip() for k in os.environ.get("OWN_WORDS_PREVIOUS_DATA_KEYS", "").split(",") if k.strip()),
     )
+
+
+def _count(name: str) -> int:
+    raw = os.environ.get(name, "0")
+    if not raw.strip().isdigit():
+        raise SettingsError(f"{name} must be a whole number (0 or more), not {raw!r}")
+    return int(raw)
 
 
 def _positive(name: str, default: int) -> int:

@@ -2,6 +2,7 @@
 a newer .env.example asks for to an older .env."""
 from __future__ import annotations
 
+import os
 import re
 import secrets
 from pathlib import Path
@@ -14,12 +15,14 @@ GENERATED: Dict[str, Callable[[], str]] = {
     "OWN_WORDS_DATA_KEY": new_key,
     "WEB_SECRET_KEY": lambda: secrets.token_urlsafe(48),
     "ACTION_TOKEN": lambda: secrets.token_urlsafe(32),
+    "CHANNEL_TOKEN": lambda: secrets.token_urlsafe(32),
 }
 
 
 def ensure_env_file(root: Path) -> str:
     env, example = root / ".env", root / ".env.example"
     if env.exists():
+        env.chmod(0o600)  # an older version left it readable by others for a moment, or for good
         added = _add_missing(env)
         return f".env: added {', '.join(added)}" if added else ".env already exists: kept as it is"
     text = example.read_text(encoding="utf-8")
@@ -27,8 +30,7 @@ def ensure_env_file(root: Path) -> str:
         text, count = re.subn(rf"^{name}=\s*$", f"{name}={make()}", text, flags=re.MULTILINE)
         if count != 1:
             raise RuntimeError(f".env.example must have exactly one empty `{name}=` line")
-    env.write_text(text, encoding="utf-8")
-    env.chmod(0o600)
+    _write_private(env, text)
     return "created .env with a new data key (keep it safe: without it the stored words cannot be read)"
 
 
@@ -57,9 +59,16 @@ def set_values(env: Path, values: Dict[str, str]) -> None:
         if not count:
             text += ("" if text.endswith("\n") or not text else "\n") + f"{name}={value}\n"
     partial = env.with_name(env.name + ".new")
-    partial.write_text(text, encoding="utf-8")
-    partial.chmod(0o600)
+    partial.unlink(missing_ok=True)
+    _write_private(partial, text)
     partial.replace(env)
+
+
+def _write_private(path: Path, text: str) -> None:
+    """A new file readable by its owner alone from the moment it exists (not chmod-ed after)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 def value_of(env: Path, name: str) -> str:

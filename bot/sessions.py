@@ -10,7 +10,7 @@ from bot.store.repository import SessionInfo, Store
 # (youngest, oldest, the age_band slot value that chooses the wording)
 AGE_BANDS = ((4, 7, "age_4_7"), (8, 11, "age_8_11"), (12, 17, "age_12_17"))
 AGE_BAND_LABELS = {"age_4_7": "4-7", "age_8_11": "8-11", "age_12_17": "12-17"}
-_CASE_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,63}$")
+_CASE_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.-]{0,63}")  # fullmatch: "$" would let a newline end it
 
 
 class SessionInputError(ValueError):
@@ -43,7 +43,7 @@ def start_session(
 ) -> SessionInfo:
     """Checks what the practitioner entered and creates the session. Read-aloud is on by default
     for ages 4-7. Raises SessionInputError, or CaseNotYours for another practitioner's case."""
-    if not _CASE_REFERENCE.match(case_reference or ""):
+    if not _CASE_REFERENCE.fullmatch(case_reference or ""):
         raise SessionInputError(
             "the case reference must be 1-64 letters, digits, '/', '.', '_' or '-', starting with a letter or digit"
         )

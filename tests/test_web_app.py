@@ -51,7 +51,7 @@ def test_bad_accounts_are_refused_clearly(app, name, password, role, problem):
 
 def test_when_the_assistant_does_not_answer_the_api_says_so_and_stores_nothing(app):
     accounts(app).add("alex", PASSWORD, "fca")
-    token = accounts(app).new_token("alex")
+    token, _ = accounts(app).new_token("alex", days=30)
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     created = client.post("/api/sessions", json={"case_reference": "C-1", "child_name": "Zoë", "age": 6,
@@ -161,7 +161,7 @@ def test_safeguarding_flags_alert_the_practitioner_and_their_acknowledgement_is_
     assert "he hits me &lt;img src=x onerror=alert(1)&gt;" in page and "<img src=x" not in page
 
     for other, refused in (("sam", 404), ("terry", 403)):  # another practitioner; a trainer
-        bearer = {"Authorization": f"Bearer {accounts(app).new_token(other)}"}
+        bearer = {"Authorization": f"Bearer {accounts(app).new_token(other, days=1)[0]}"}
         assert app.test_client().post(alert["acknowledge_url"], headers=bearer).status_code == refused
         other_client = app.test_client()
         log_in(other_client, other)

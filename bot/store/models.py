@@ -35,13 +35,33 @@ class User(Base):
 
 
 class LoginFailure(Base):
-    """A failed log-in, by the user name tried (known or not): too many lock that name for a while."""
+    """A log-in attempt not (yet) known to have succeeded, by the user name tried (known or not) and
+    the address it came from: too many lock that name from that address, or that address, a while."""
 
     __tablename__ = "login_failures"
 
     id = Column(Integer, primary_key=True)
     name = Column(String(64), nullable=False, index=True)  # lower-case, as tried
+    client = Column(String(64), nullable=False, default="", index=True)  # the address it came from
     at = Column(DateTime(timezone=True), nullable=False)
+
+
+class Login(Base):
+    """One log-in on one browser, kept on the server so that logging out ends it for good: the
+    cookie holds only a random id whose SHA-256 is here. A child-mode log-in (the tablet handed to
+    the child) may use one session's chat and nothing else."""
+
+    __tablename__ = "logins"
+
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    user_id = Column(Integer, ForeignKey("users.id"), nullable=False, index=True)
+    # child mode: the one session this log-in may chat in (None: the practitioner's own log-in)
+    session_id = Column(String(36))
+    created_at = Column(DateTime(timezone=True), nullable=False)
+    ended_at = Column(DateTime(timezone=True))  # logged out, or child mode ended
+    # child mode: the practitioner re-entered their password; the panel's actions are open until then
+    unlocked_until = Column(DateTime(timezone=True))
 
 
 class ApiToken(Base):
@@ -53,6 +73,8 @@ class ApiToken(Base):
     user_id = Column(Integer, ForeignKey("users.id"), nullable=False, index=True)
     token_hash = Column(String(64), nullable=False, unique=True)
     created_at = Column(DateTime(timezone=True), nullable=False)
+    expires_at = Column(DateTime(timezone=True), nullable=False)  # API_TOKEN_DAYS after it was made
+    revoked_at = Column(DateTime(timezone=True))  # `python -m bot users revoke-tokens NAME`
 
 
 class Case(Base):

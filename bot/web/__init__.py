@@ -2,7 +2,8 @@
 the child's chat page and a small JSON API, and calls the Rasa server itself, on 127.0.0.1.
 
 Log-in sessions are Flask-Login's, in Flask's signed cookie (HttpOnly, SameSite=Strict, Secure,
-expiring after WEB_IDLE_MINUTES without a request); every form and state-changing API call is
+expiring after WEB_IDLE_MINUTES without a request) holding only the id of a log-in kept on the
+server (bot/web/auth.py); a tablet handed to a child is in child mode (bot/web/child_mode.py); every form and state-changing API call is
 CSRF-checked by Flask-WTF, unless it carries an API token instead of the cookie."""
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Optional
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.prompt_pack import PromptPack
@@ -44,10 +46,15 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
         "pack": PromptPack.load(),
     }
     csrf.init_app(app)
+    if settings.web_trusted_proxies:
+        # behind HTTPS proxies, the client's address (for the log-in limits) is theirs to tell
+        n = settings.web_trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
-    from bot.web import api, auth, pages, review
+    from bot.web import api, auth, child_mode, pages, review
 
     auth.init_app(app)
+    child_mode.init_app(app)
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(review.blueprint)

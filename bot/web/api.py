@@ -16,8 +16,10 @@ from bot.sessions import SessionInputError, start_practice, start_session
 from bot.store.flags import FlagError, Flags
 from bot.store.reviews import Reviews
 from bot.store.repository import CaseNotYours, SessionInfo
+from bot.store.accounts import TooManyFailures
 from bot.web import assistant, services
-from bot.web.auth import logged_in_user, token_user
+from bot.web.auth import check_password, current_login, end_login, logged_in_user, logins, token_user
+from bot.web.child_mode import PANEL_OPEN_MINUTES
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -28,9 +30,9 @@ def _error(status: int, error: str, message: str, **extra):
 
 @blueprint.before_request
 def _who_is_asking():
-    user = token_user()
+    user, g.login = token_user(), None
     if user is None:
-        user = logged_in_user()
+        user, g.login = logged_in_user(), current_login()
         if user is None:
             return _error(401, "not_logged_in", "log in, or send an API token")
         if request.method not in ("GET", "HEAD", "OPTIONS"):
@@ -140,8 +142,18 @@ def send_message(session_id: str):
 
 @blueprint.route("/sessions/<session_id>/messages", methods=["GET"])
 def transcript(session_id: str):
+    """The whole transcript, for the practitioner (an audit event: it holds the child's words);
+    for the tablet in child mode, only the bot's messages the chat shows now."""
     session = own_session(session_id)
     turns = services.store().transcript(session.id)
+    if _child_mode():
+        last = len(turns)
+        while last and turns[last - 1].speaker == "bot":
+            last -= 1
+        turns = turns[last:]
+    elif not session.practice:
+        Reviews(services.store()).audit(g.user.name, "view_transcript", case_reference=session.case_reference,
+                                        session_id=session.id, detail={"via": "api"})
     return jsonify({
         "status": session.status,
         "alerts": _alerts(session.id),
@@ -152,12 +164,46 @@ def transcript(session_id: str):
     })
 
 
+@blueprint.route("/sessions/<session_id>/unlock", methods=["POST"])
+def unlock(session_id: str):
+    """The practitioner's password, typed on the tablet, opens their panel for a few minutes."""
+    own_session(session_id)
+    login = g.login
+    if not _child_mode():
+        return _error(400, "not_child_mode", "only a tablet in child mode has a locked panel")
+    body = request.get_json(silent=True)
+    password = body.get("password") if isinstance(body, dict) else None
+    if not isinstance(password, str) or not password:
+        return _error(400, "no_password", "type your password")
+    try:
+        user = check_password(login.user.name, password)
+    except TooManyFailures as refusal:
+        return _error(429, "too_many_failures", str(refusal), minutes=refusal.minutes)
+    if user is None:
+        return _error(401, "wrong_password", "that password is not right")
+    until = logins().unlock(login.token, PANEL_OPEN_MINUTES)
+    return jsonify({"unlocked_until": until.isoformat()})
+
+
+@blueprint.route("/sessions/<session_id>/lock", methods=["POST"])
+def lock(session_id: str):
+    own_session(session_id)
+    if _child_mode():
+        logins().lock(g.login.token)
+    return jsonify({"locked": True})
+
+
 @blueprint.route("/sessions/<session_id>/end", methods=["POST"])
 def end(session_id: str):
+    """The practitioner ends the session; in child mode, the tablet is logged out too."""
     session = own_session(session_id)
     if session.is_open:
         services.store().mark_ended(session.id, "ended")
-    return jsonify({"status": _status(session.id)})
+    status = _status(session.id)
+    if _child_mode():
+        end_login()
+        return jsonify({"status": status, "logged_out": True})
+    return jsonify({"status": status})
 
 
 @blueprint.route("/sessions/<session_id>/observations", methods=["POST"])
@@ -185,6 +231,11 @@ def acknowledge(session_id: str, flag_id: int):
         "acknowledged_at": flag.acknowledged_at.isoformat(), "acknowledged_by": flag.acknowledged_by,
         "alerts": _alerts(session.id),
     })
+
+
+def _child_mode() -> bool:
+    """Whether this call comes from a tablet in child mode (an API token never is)."""
+    return g.login is not None and g.login.child_mode
 
 
 def _alerts(session_id: str) -> list:

@@ -1,5 +1,9 @@
-"""Logging in and out (Flask-Login), and who is asking: the logged-in practitioner, or the owner
-of an API token."""
+"""Logging in and out (Flask-Login), and who is asking: the logged-in practitioner, the tablet in
+child mode, or the owner of an API token.
+
+Each log-in is kept on the server (bot/store/logins.py): the cookie holds only its random id, so
+logging out ends it for good, even for a copy of the cookie. Handing the tablet to the child ends
+the practitioner's log-in on it and starts a child-mode one (bot/web/child_mode.py)."""
 from __future__ import annotations
 
 import logging
@@ -12,6 +16,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from bot.store.accounts import TooManyFailures, UserInfo
+from bot.store.logins import LoginInfo, Logins
 from bot.web import services
 
 blueprint = Blueprint("auth", __name__)
@@ -20,17 +25,25 @@ logger = logging.getLogger(__name__)  # user names only: never a password or tok
 
 
 class User(UserMixin):
-    def __init__(self, info: UserInfo):
-        self.info = info
+    def __init__(self, login: LoginInfo):
+        self.login = login
+
+    @property
+    def info(self) -> UserInfo:
+        return self.login.user
 
     def get_id(self) -> str:
-        return str(self.info.id)
+        return self.login.token  # Flask-Login's "alternative token": it dies with the log-in
+
+
+def logins() -> Logins:
+    return Logins(services.store())
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> Optional[User]:
-    info = services.accounts().get(int(user_id)) if user_id.isdigit() else None
-    return User(info) if info else None
+def _load_user(token: str) -> Optional[User]:
+    login = logins().find(token)
+    return User(login) if login else None
 
 
 def init_app(app) -> None:
@@ -51,6 +64,31 @@ def logged_in_user() -> Optional[UserInfo]:
     return current_user.info if current_user.is_authenticated else None
 
 
+def current_login() -> Optional[LoginInfo]:
+    return current_user.login if current_user.is_authenticated else None
+
+
+def start_login(user_id: int, session_id: Optional[str] = None) -> None:
+    """A new log-in on this browser (in child mode for `session_id`): whatever log-in the cookie
+    held before ends on the server, and the cookie starts afresh (with a new CSRF token)."""
+    end_login()
+    session.permanent = True  # expires after WEB_IDLE_MINUTES without a request
+    login_user(User(logins().find(logins().start(user_id, session_id))))
+
+
+def end_login() -> None:
+    if current_user.is_authenticated:
+        logins().end(current_user.login.token)
+        logout_user()
+    session.clear()
+
+
+def check_password(name: str, password: str) -> Optional[UserInfo]:
+    """The account, if the password is right; counted against this name from this address
+    (bot/store/accounts.py). Raises TooManyFailures."""
+    return services.accounts().check_password(name, password, client=request.remote_addr or "")
+
+
 class LoginForm(FlaskForm):
     name = StringField(validators=[DataRequired(), Length(max=64)])
     password = PasswordField(validators=[DataRequired(), Length(max=1024)])
@@ -62,15 +100,13 @@ def login():
     failed, locked = False, None
     if form.validate_on_submit():
         try:
-            info = services.accounts().check_password(form.name.data.strip(), form.password.data)
+            info = check_password(form.name.data.strip(), form.password.data)
         except TooManyFailures as refusal:
             locked = refusal.minutes
             logger.warning("log-in refused: user name locked after repeated failures")
         else:
             if info:
-                session.clear()
-                session.permanent = True  # expires after WEB_IDLE_MINUTES without a request
-                login_user(User(info))
+                start_login(info.id)
                 logger.debug("%s logged in", info.name)
                 return redirect(url_for("pages.home"))
             failed = True
@@ -83,6 +119,5 @@ def login():
 @blueprint.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
-    session.clear()
+    end_login()
     return redirect(url_for("auth.login"))

@@ -13,6 +13,7 @@ from bot.sessions import AGE_BAND_LABELS, SessionInputError, start_practice, sta
 from bot.store.flags import Flags
 from bot.store.repository import CaseNotYours
 from bot.web import services
+from bot.web.child_mode import handover_page, hand_to_child
 
 blueprint = Blueprint("pages", __name__)
 
@@ -85,7 +86,7 @@ def start():
         except (SessionInputError, CaseNotYours) as error:
             problem = str(error)
         else:
-            return redirect(url_for("pages.chat", session_id=session.id))
+            return hand_to_child(user.id, session.id)
     return render_template(
         "start.html", form=form, problem=problem, cases=services.store().case_references_of(user.id),
         words=services.wording()["practitioner"],
@@ -126,10 +127,12 @@ def practice():
 @blueprint.route("/chat/<session_id>")
 @login_required
 def chat(session_id: str):
-    user = current_user.info
+    user, login = current_user.info, current_user.login
     session = services.store().get_session(session_id)
     if session is None or session.owner_id != user.id or (user.role != "fca" and not session.practice):
         abort(404)
+    if not session.practice and not login.child_mode:
+        return handover_page(session)
     words = services.wording(session.language)
     if session.practice and session.status != "new":
         # nothing of it was kept, so it cannot be shown again
@@ -139,5 +142,5 @@ def chat(session_id: str):
     return render_template(
         "chat.html", session=session, band=band, band_label=AGE_BAND_LABELS[band],
         chat_words=child_words, practitioner_words=words["practitioner_controls"],
-        practice_words=words["practitioner"] if session.practice else None,
+        practice_words=words["practitioner"] if session.practice else None, child_mode=login.child_mode,
     )

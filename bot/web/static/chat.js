@@ -107,6 +107,17 @@
     $("ended-screen").hidden = false;
   }
 
+  // The tablet's log-in has ended (logged out, or left too long): only the practitioner can go on.
+  function showLoggedOut() {
+    ended = true;
+    if (panel.open) panel.close();
+    $("practitioner-open").hidden = true;
+    answer.hidden = true;
+    controls.hidden = true;
+    choices.replaceChildren();
+    $("logged-out-screen").hidden = false;
+  }
+
   async function send(body) {
     if (pending || ended) return;
     pending = Object.assign({ message_id: newMessageId() }, body);
@@ -125,6 +136,7 @@
         body: JSON.stringify(pending),
       });
       if (response.status >= 500) throw new Error("unavailable");
+      if (response.status === 401) { pending = null; setBusy(false); status.textContent = ""; showLoggedOut(); return; }
       result = await response.json();
     } catch (error) {
       // Calm words; the same message (same id) goes again, so it is never stored twice.
@@ -171,6 +183,32 @@
   }
   $("practitioner-open").addEventListener("click", () => panel.showModal());
 
+  // On a tablet handed to the child, the panel's controls open only with the practitioner's
+  // password, and close again with the panel.
+  function setUnlocked(open) {
+    if (!data.child_mode) return;
+    $("panel-controls").hidden = !open;
+    $("unlock-form").hidden = open;
+    $("panel-password").value = "";
+    $("unlock-status").textContent = "";
+  }
+  if (data.child_mode) {
+    $("unlock-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const response = await post(data.unlock_url, { password: $("panel-password").value });
+      $("panel-password").value = "";
+      if (response.ok) { setUnlocked(true); return; }
+      const refusal = await response.json();
+      if (refusal.error === "not_logged_in") { showLoggedOut(); return; }
+      $("unlock-status").textContent = response.status === 429
+        ? data.too_many_failures.replace("{minutes}", refusal.minutes) : $("unlock-status").dataset.wrong;
+    });
+    panel.addEventListener("close", () => {
+      if (!$("panel-controls").hidden) post(data.lock_url);
+      setUnlocked(false);
+    });
+  }
+
   // A safeguarding flag: an amber dot on the practitioner's button, and in their panel the time and
   // activity with a button to acknowledge it. Never words a child would read over a shoulder.
   function showAlerts(alerts) {
@@ -209,13 +247,18 @@
   $("end").addEventListener("click", async () => {
     if (!window.confirm($("end").dataset.confirm)) return;
     const response = await post(data.end_url);
-    if (response.ok) { panel.close(); showEnded(); }
+    if (!response.ok) return;
+    const result = await response.json();
+    panel.close();
+    showEnded();
+    if (result.logged_out) $("practitioner-open").hidden = true; // child mode ended with the session
   });
 
   // Start, or pick up where the conversation was (after a reload).
   async function begin() {
     if (ended) { showEnded(); return; }
     const response = await fetch(data.history_url, { credentials: "same-origin" });
+    if (response.status === 401) { showLoggedOut(); return; }
     const history = await response.json();
     showAlerts(history.alerts);
     const turns = history.messages;
