@@ -225,6 +225,16 @@ def start_in_browser(page, servers, age, plan, case="BROWSER-1", shot=None):
     return page.url.rsplit("/", 1)[1]
 
 
+def open_panel(page):
+    """The practitioner's ⋯ panel on a tablet in child mode: their password first."""
+    page.click("#practitioner-open")
+    page.wait_for_selector("#unlock-form:not([hidden])")
+    assert page.locator("#panel-controls").is_hidden()
+    page.fill("#panel-password", PASSWORD)
+    page.click("#unlock")
+    page.wait_for_selector("#panel-controls:not([hidden])")
+
+
 def last_message(page):
     page.wait_for_selector("#choices button.choice, body:not(.busy) .message")
     return page.locator(".message p").last
@@ -424,19 +434,22 @@ def test_read_aloud_the_practitioners_controls_and_nothing_leaves_the_app(server
     assert typed not in page.url
     assert page.evaluate("[localStorage.length, sessionStorage.length, document.cookie]") == [0, 0, ""]
 
-    page.click("#practitioner-open")
+    open_panel(page)
     page.fill("#note", "Smiled when talking about Lego")
     page.click("#note-save")
     page.wait_for_function("() => document.getElementById('note-status').textContent.length > 0")
     page.click("#pause")
     page.wait_for_selector("#pause-screen:not([hidden])")
-    page.click("#practitioner-open")
+    open_panel(page)  # closing the panel locked it again
     page.click("#resume")
     page.wait_for_selector("#pause-screen", state="hidden")
-    page.click("#practitioner-open")
+    open_panel(page)
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#end")
     page.wait_for_selector("#ended-screen:not([hidden])")
+    assert page.locator("#practitioner-open").is_hidden()  # ending the session logged the tablet out
+    page.goto(servers.web_url + "/")
+    assert page.url.startswith(servers.web_url + "/login")
 
     assert servers.store().get_session(session_id).status == "ended"
     assert [o["text"] for o in servers.store().observations(session_id)] == ["Smiled when talking about Lego"]
@@ -465,7 +478,7 @@ def test_a_disclosure_alerts_the_practitioner_discreetly_and_the_acknowledgement
     screenshot(page, "safeguarding-alert-tablet")
     check_accessibility(page)
 
-    page.click("#practitioner-open")
+    open_panel(page)
     page.wait_for_selector("#alerts:not([hidden]) button.acknowledge")
     screenshot(page, "safeguarding-alert-panel")
     page.click("#alerts button.acknowledge")
@@ -477,11 +490,57 @@ def test_a_disclosure_alerts_the_practitioner_discreetly_and_the_acknowledgement
 
     page.locator("#choices button.choice", has_text="Carry on").click()
     wait_for_question(page, WORDING.text("utter_ask_three_wishes_first", "age_8_11"))
+    laptop = browser.new_context(viewport={"width": 1280, "height": 800})  # the review, on the practitioner's own machine
+    page = laptop.new_page()
+    log_in(page, servers)
     page.goto(servers.web_url + f"/sessions/{session_id}")
     assert page.inner_text(".flags blockquote.words") == words
     check_accessibility(page)
     screenshot(page, "review-page-flag")
     assert "acknowledged by alex" in page.inner_text(".flags") and "Physical harm" in page.inner_text(".flags")
+    laptop.close()
+    context.close()
+
+
+def test_the_tablet_in_child_mode_goes_nowhere_but_the_chat_and_the_panel_asks_for_the_password(servers, browser):
+    alex = Api(servers, "alex")
+    other = alex.new_session(case_reference="ANOTHER-CHILD")
+    alex.say(other, payload="/start")
+    alex.say(other, message="another child's private words")
+    context = browser.new_context(viewport={"width": 800, "height": 1280})
+    page = context.new_page()
+    log_in(page, servers)
+    session_id = start_in_browser(page, servers, 8, ["warm_up"], case="CHILD-MODE")
+    chat_url = servers.web_url + f"/chat/{session_id}"
+    wait_for_question(page, WORDING.text("utter_ask_warm_up_likes", "age_8_11"))
+    page.go_back()  # the child presses Back: the start form is not shown again
+    page.wait_for_url(chat_url)
+    for address in ("/", f"/sessions/{other}", f"/chat/{other}", f"/sessions/{other}/transcript", "/login"):
+        page.goto(servers.web_url + address)
+        assert page.url == chat_url, address
+        assert "another child's private words" not in page.content()
+    api = page.request.get(servers.web_url + f"/api/sessions/{other}/messages")
+    assert (api.status, api.json()["error"]) == (403, "child_mode")
+    wait_for_question(page, WORDING.text("utter_ask_warm_up_likes", "age_8_11"))
+
+    page.click("#practitioner-open")  # a child tapping the practitioner's button finds a password box
+    page.wait_for_selector("#unlock-form:not([hidden])")
+    assert page.locator("#end").is_hidden() and page.locator("#note").is_hidden()
+    screenshot(page, "practitioner-panel-locked")
+    check_accessibility(page)
+    page.fill("#panel-password", "1234")
+    page.click("#unlock")
+    page.wait_for_function("() => document.getElementById('unlock-status').textContent.length > 0")
+    assert page.inner_text("#unlock-status") == WEB_WORDING["practitioner_controls"]["wrong_password"]
+    assert page.locator("#end").is_hidden()
+    page.click("#practitioner-close")
+
+    open_panel(page)
+    page.click("#log-out-tablet button")  # the practitioner takes the tablet back
+    page.wait_for_url(re.compile(r".*/login$"))
+    page.goto(chat_url)
+    assert page.url.startswith(servers.web_url + "/login")
+    assert servers.store().get_session(session_id).status == "active"  # the session itself goes on
     context.close()
 
 
