@@ -2,9 +2,11 @@
 
 Every format lays the summary out the same way (outline.py); the wording around the child's words
 lives in templates/ (wording.yml, summary.md.j2, summary.html.j2), which a trainer can edit, and the
-child's words are put in unchanged. HTML is autoescaped, so words that look like markup show as
-typed; in Markdown the child's words are a code block inside a quote, so a Markdown viewer shows
-them literally too, and the file holds them byte for byte."""
+child's words are put in unchanged. Every value that is not a fixed word of ours is escaped for its
+format (escape.py says how): HTML is autoescaped, so words that look like markup show as typed; in
+Markdown the child's words are a code block inside a quote, so a Markdown viewer shows them
+literally too and the file holds them character for character, and every other value is escaped
+explicitly (the `md` filter), since HTML's escaping would show as `&amp;` there."""
 from __future__ import annotations
 
 import json
@@ -14,14 +16,15 @@ from typing import Any, Dict, Optional, Union
 from zoneinfo import ZoneInfo
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from bot.report.escape import QUOTE_PREFIX, html_words, markdown_text, markdown_words  # QUOTE_PREFIX: for callers
 from bot.report.outline import outline, own_page
 from bot.report.word import render_word
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FORMATS = ("json", "md", "html", "docx")
-QUOTE_PREFIX = ">     "  # Markdown: a quote holding an indented code block
+TEMPLATE_OF = {"md": "summary.md.j2", "html": "summary.html.j2"}
 
 
 def wording() -> Dict[str, Any]:
@@ -50,17 +53,24 @@ def render(summary: Dict[str, Any], fmt: str, page: Optional[str] = None) -> Uni
             return json.dumps({"title": title, "sections": sections, "footer": footer}, ensure_ascii=False, indent=2) + "\n"
     if fmt == "docx":
         return render_word(title, sections, words, footer, lambda iso: _local(iso, zone, "%Y-%m-%d %H:%M"))
-    environment = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        # Markdown is not HTML: escaping would change the child's words there.
-        autoescape=select_autoescape(["html", "htm", "xml", "html.j2"]),
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    environment.filters["quote"] = _blockquote
+    template = environment(fmt, summary["session"]["time_zone"]).get_template(TEMPLATE_OF[fmt])
+    return template.render(title=title, sections=sections, wording=words, footer=footer)
+
+
+def environment(fmt: str, time_zone: str) -> Environment:
+    """The templates' environment for "md" or "html". HTML autoescapes every value (set outright:
+    choosing by file name would have to see "summary.html.j2" as HTML); Markdown is not HTML, so its
+    template escapes each value itself (`md`), and puts the child's words in with `quote`."""
+    zone = ZoneInfo(time_zone)
+    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=fmt == "html",
+                              undefined=StrictUndefined, keep_trailing_newline=True)
     environment.filters["local_time"] = lambda iso: _local(iso, zone, "%Y-%m-%d %H:%M")
-    template = "summary.md.j2" if fmt == "md" else "summary.html.j2"
-    return environment.get_template(template).render(title=title, sections=sections, wording=words, footer=footer)
+    if fmt == "html":
+        environment.filters["words"] = html_words
+    else:
+        environment.filters["quote"] = markdown_words
+        environment.filters["md"] = lambda value: markdown_text(str(value))
+    return environment
 
 
 def _title(summary: Dict[str, Any], key: str) -> str:
@@ -78,12 +88,6 @@ def localised(summary: Dict[str, Any], zone: ZoneInfo) -> Dict[str, Any]:
         for flag in summary.get("flags") or []
     ]
     return dict(summary, session=session, flags=flags)
-
-
-def _blockquote(text: str) -> str:
-    """Every line of the child's text behind '>     ', each line's characters unchanged: a code
-    block inside a quote, so that a Markdown viewer shows `**bold**` or `<b>` literally, as typed."""
-    return "\n".join(QUOTE_PREFIX + line for line in text.split("\n"))
 
 
 def _local(iso: str, zone: ZoneInfo, pattern: str) -> str:
