@@ -1,6 +1,10 @@
 """The summary as a Word document (python-docx), laid out to paste into a court report: headings,
 the child's words in quotation marks in a type of their own, the prompt in smaller type after each
-quote, and the practitioner's notes labelled as theirs."""
+quote, and the practitioner's notes labelled as theirs.
+
+Every value that is not a fixed word of ours goes through `word_text`: python-docx puts it in plain
+text runs (`w:t`), which Word never reads as a field or a link, whatever they hold; only characters
+XML cannot hold are marked, and each line ending becomes one Word line break."""
 from __future__ import annotations
 
 import io
@@ -21,11 +25,11 @@ PROMPT_SIZE = Pt(8.5)
 def render_word(title: str, sections: List[Dict[str, Any]], wording: Dict[str, Any], footer: str,
                 local_time: Callable[[str], str]) -> bytes:
     document = Document()
-    document.core_properties.title = title
-    document.add_heading(xml_safe(title), level=1)
+    document.core_properties.title = xml_safe(title)
+    document.add_heading(word_text(title), level=1)
     document.add_paragraph(wording["verbatim_note"])
     for section in sections:
-        document.add_heading(section["title"], level=section["level"])
+        document.add_heading(word_text(section["title"]), level=section["level"])
         if not section["blocks"] and section["empty"]:
             document.add_paragraph(section["empty"])
         for block in section["blocks"]:
@@ -43,15 +47,15 @@ def _block(document, block: Dict[str, Any], wording: Dict[str, Any], local_time)
         table = document.add_table(rows=0, cols=2)
         for label, value in block["items"]:
             cells = table.add_row().cells
-            cells[0].text, cells[1].text = xml_safe(label), xml_safe(str(value))
+            cells[0].text, cells[1].text = word_text(label), word_text(str(value))
     elif kind in ("numbered", "bullets"):
         style = "List Number" if kind == "numbered" else "List Bullet"
         for item in block["items"]:
-            document.add_paragraph(xml_safe(item), style=style)
+            document.add_paragraph(word_text(item), style=style)
     elif kind == "observation":
         note = document.add_paragraph()
-        note.add_run(f"{wording['observation_by']} {block['author']}, {local_time(block['at'])}: ").bold = True
-        note.add_run(xml_safe(block["text"]))
+        note.add_run(word_text(f"{wording['observation_by']} {block['author']}, {local_time(block['at'])}: ")).bold = True
+        note.add_run(word_text(block["text"]))
     else:
         _answer(document, block, wording)
 
@@ -65,20 +69,27 @@ def _answer(document, block: Dict[str, Any], wording: Dict[str, Any]) -> None:
         _words(document.add_paragraph(), f"{wording['chose']} {block['choice']}")
     else:
         document.add_paragraph().add_run(block["kind_note"] or "").italic = True
-    prompt = document.add_paragraph().add_run(xml_safe(f"{wording['prompt_label']} {block['prompt']}"))
+    prompt = document.add_paragraph().add_run(word_text(f"{wording['prompt_label']} {block['prompt']}"))
     prompt.font.size = PROMPT_SIZE
     prompt.font.color.rgb = RGBColor(0x40, 0x40, 0x40)
     if block["note"]:
         note = document.add_paragraph()
         note.add_run(wording["practitioner_note"] + " ").bold = True
-        note.add_run(xml_safe(block["note"]))
+        note.add_run(word_text(block["note"]))
 
 
 def _words(paragraph, text: str) -> None:
     # one run, so the words read back from the file exactly; line breaks stay line breaks
-    run = paragraph.add_run(xml_safe(text))
+    run = paragraph.add_run(word_text(text))
     run.font.name = WORDS_FONT
     run.font.size = WORDS_SIZE
+
+
+def word_text(text: str) -> str:
+    """A value as a run's text: python-docx makes a line break of each CR and each LF, so a CR LF
+    is given as the LF alone, to be one line break (and read back as one LF), as it is in Markdown
+    and HTML; every other character is kept, or marked if XML cannot hold it."""
+    return xml_safe(text.replace("\r\n", "\n"))
 
 
 def xml_safe(text: str) -> str:
