@@ -7,7 +7,9 @@ every character as typed: a code block shows `**bold**` or `<b>` literally, and 
 each of Markdown's line endings (LF, CR LF and a lone CR: the only three that CommonMark and
 Python-Markdown know), so no character of the words can end the block. The other characters
 str.splitlines splits on (VT, FF, U+001C-U+001E, NEL, LS, PS) end no line in Markdown: they stay in
-their line of the block. Every other value is escaped with `markdown_text`, written here because no
+their line of the block. A viewer shows each line ending as a line break and drops blank lines at
+the block's ends; Python-Markdown also expands tabs and drops the block's trailing spaces (the file
+keeps them all). Every other value is escaped with `markdown_text`, written here because no
 library escapes for both CommonMark and Python-Markdown (Python-Markdown takes a backslash before
 only some punctuation, and shows it before the rest).
 
