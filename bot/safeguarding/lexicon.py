@@ -17,8 +17,11 @@ _APOSTROPHES = re.compile(r"['’‘`´]")
 _NOT_A_WORD = re.compile(r"[^\w]+|_")
 _REPEATS = re.compile(r"(\w)\1+")
 _TOKEN = re.compile(r"\(|\)|\||\.\.\.|[^\s()|]+")
-_PHRASE_CHARS = re.compile(r"^[\w\s()|.*]+$")
-GAP = r"(?: \w+){0,3}"  # "..." in a phrase: up to three other words
+# None of these can backtrack: each repeat is of one character (class) only, never nested.
+_PHRASE_CHARS = re.compile(r"[\w\s()|.*]+")  # fullmatch: "$" would let a final line break through
+# "..." in a phrase: up to three other words. A bounded repeat (at most 3) around \w+: the star
+# height stays 1, so a phrase pattern can be slow only polynomially, on text capped at 20,000 chars.
+GAP = r"(?: \w+){0,3}"
 
 
 class LexiconError(ValueError):
@@ -36,7 +39,7 @@ def normalise(text: str) -> str:
 
 def phrase_pattern(phrase: str) -> str:
     """A phrase of the lexicon as a regular expression over normalised text."""
-    if not _PHRASE_CHARS.match(phrase):
+    if not _PHRASE_CHARS.fullmatch(phrase):
         raise LexiconError(f"{phrase!r}: a phrase may hold only words, spaces, ( ) | ... and *")
     parts: List[str] = []
     depth, after_item, gap = 0, False, False
