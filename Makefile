@@ -11,12 +11,16 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # `make run PYTHON310=/path/to/python3.10` chooses the interpreter (scripts/find-python310)
 export PYTHON310
 
-.PHONY: run test setup install env db model browser validate pytest test-stories bench bench-quick lock clean
+.PHONY: run test check setup install env db model browser validate pytest test-stories bench bench-quick lock clean
 
 run: setup ## start the web app, the action server and the Rasa server; Ctrl-C stops them all
 	honcho start -f Procfile -e .env
 
 test: setup validate pytest test-stories bench-quick ## the whole test suite, and a check that the benchmark runs
+
+check: setup ## the quick inner loop while you work: validation, the lints and every test that starts no server
+	$(PY) -m bot validate
+	$(PY) -m pytest -q -m "not servers"
 
 setup: install env db model
 
