@@ -337,3 +337,18 @@ def test_env_is_private_from_its_first_byte_and_an_open_one_is_tightened(tmp_pat
         os.umask(previous)
     assert {stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "var", old)} == {0o700}
     assert stat.S_IMODE((old / "own_words.db").stat().st_mode) == 0o600
+
+
+def test_an_export_of_words_holding_half_an_emoji_is_the_exact_characters_not_a_failure(app):
+    store, accounts, pack = parts(app)
+    session = start_session(store, pack, case_reference="HALF-1", child_name="Kit", age=9, language="en",
+                            practitioner="Alex Morgan", owner_id=accounts.by_name("alex").id)
+    half = "a dog \ud83d and a cat"  # a lone surrogate, as a client can send in JSON ("\\ud83d")
+    store.record_answer(session.id, activity="warm_up", prompt_key="warm_up_likes", prompt_text="Tell me",
+                        kind="answer", text=half, message_id="m1")
+    laptop = app.test_client()
+    log_in(laptop)
+    for fmt in ("md", "html", "json"):
+        export = laptop.get(f"/sessions/{session.id}/export.{fmt}")
+        assert export.status_code == 200, fmt
+        assert half.encode("utf-8", "surrogatepass") in export.data or fmt == "json" and b"\\ud83d" in export.data

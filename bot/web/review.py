@@ -114,6 +114,8 @@ def export(session_id: str, fmt: str, page: Optional[str] = None):
     reviews().audit(current_user.info.name, "export", case_reference=session.case_reference, session_id=session.id,
                     detail={"format": fmt, "all": include_all, "page": page, "content_hash": summary["content_hash"]})
     body = render(summary, fmt, page=page)
+    if isinstance(body, str):  # the exact characters, as the command line writes them: a lone
+        body = body.encode("utf-8", "surrogatepass")  # surrogate a client sent is kept, not a failure
     logger.debug("%s exported session %s as %s", current_user.info.name, session.id, fmt)
     what = page or "summary"
     name = re.sub(r"[^A-Za-z0-9_.-]", "_", f"{session.case_reference}-{session.created_at:%Y-%m-%d}-{what}.{fmt}")
