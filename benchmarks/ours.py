@@ -29,10 +29,12 @@ class NotAnswered(RuntimeError):
 
 
 class RasaChat:
-    """A child's session, straight to the Rasa server's tablet channel."""
+    """A child's session, straight to the Rasa server's tablet channel (with the web app's CHANNEL_TOKEN)."""
 
-    def __init__(self, webhook: str, session_id: str):
+    def __init__(self, webhook: str, session_id: str, channel_token: str = ""):
         self.webhook, self.session_id, self.http = webhook, session_id, requests.Session()
+        if channel_token:  # the secret the web app sends the channel (bot/channel_auth.py)
+            self.http.headers["Authorization"] = f"Bearer {channel_token}"
 
     def post(self, **body) -> list:
         reply = self.http.post(self.webhook, json={"sender": self.session_id, "message_id": uuid.uuid4().hex, **body},
@@ -69,7 +71,7 @@ class Ours:
         settings, env_file = prepare(home)
         self.store = Store(settings["DATABASE_URL"], settings["OWN_WORDS_DATA_KEY"])
         Accounts(self.store).add(USER, secrets.token_urlsafe(), "fca", "Alex Bench")
-        self.token = Accounts(self.store).new_token(USER)
+        self.token, _ = Accounts(self.store).new_token(USER, days=1)
         self.pack = PromptPack.load()
         self.started = time.perf_counter()
         self.servers = launch(home, settings, env_file)
@@ -104,7 +106,7 @@ class Ours:
         session = start_session(self.store, self.pack, case_reference=f"BENCH-{uuid.uuid4().hex[:8]}",
                                 child_name="Ash", age=10, language="en", practitioner="Alex Bench", plan=PLAN,
                                 child_chooses=False)
-        return RasaChat(self.servers.webhook, session.id).open()
+        return RasaChat(self.servers.webhook, session.id, self.servers.settings["CHANNEL_TOKEN"]).open()
 
     def peak_memory(self) -> Dict[str, int]:
         return peaks_by_name(self.servers.process.pid, PROCESSES)

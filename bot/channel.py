@@ -1,13 +1,17 @@
 """The tablet channel: Rasa's REST channel, made safe for a child's words.
 
 Address: POST http://127.0.0.1:5005/webhooks/tablet/webhook (see bot/incoming.py for the body).
-It differs from Rasa's REST channel in four ways:
+It differs from Rasa's REST channel in these ways:
+- only the web app may post: each message carries the shared secret CHANNEL_TOKEN
+  (bot/channel_auth.py), checked before the body is read;
 - only a session created with `python -m bot session new` may talk; any other sender is refused
   before Rasa sees the message, so nothing of it is stored anywhere;
 - typed words are never read as a Rasa command: Rasa would take a typed "/restart" as the restart
   intent, so typed text goes through the NLU pipeline without its `/intent` shortcut, and only a
-  button's `payload` can carry an intent; typed words are a control only when clearly one
-  (bot/typed_controls.py);
+  button's `payload` can carry an intent, and only a button's (bot/incoming.py); typed words are
+  a control only when clearly one (bot/typed_controls.py);
+- the NLU pipeline and the safeguarding check run in a worker thread of their own, never on the
+  server's event loop, so a slow message holds up no other session's;
 - every message in and out is written to the session's transcript;
 - typed words that may tell of harm (bot/safeguarding/) are flagged for the practitioner before
   Rasa sees them, and reach the dialogue as a `disclosure` with a `concern` entity, so the bot
@@ -24,7 +28,8 @@ import asyncio
 import logging
 import random
 import weakref
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Awaitable, Callable, Dict, FrozenSet, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
@@ -34,9 +39,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import action_response_check, atomic_turn, interpolation, logs, practice
+from bot import action_response_check, atomic_turn, channel_auth, interpolation, logs, practice
 from bot.config import Settings, load_settings
-from bot.incoming import BadRequest, Incoming, parse_incoming
+from bot.incoming import BadRequest, Incoming, button_intents, parse_incoming
 from bot.safeguarding.concern import CONCERN_ENTITY, DISCLOSURE_INTENT, Concern, find_concern
 from bot.safeguarding.lexicon import Lexicon
 from bot.store.flags import Flags
@@ -45,7 +50,12 @@ from bot.store.tracker_events import drop_events_after, last_event_id
 from bot.typed_controls import ANSWER_INTENT, effective_intent
 
 logger = logging.getLogger(__name__)
-
+# Every NLU graph run and safeguarding check of the channel, in this one thread: off the event loop
+# (a long message must not hold up every other session), in the order they came, and never two at
+# once, as when Rasa ran them on its loop (its components were not written to run concurrently,
+# and TensorFlow already spreads one run over the CPUs). Not asyncio's default pool: the database
+# calls use that, and must not wait behind the NLU.
+_NLU = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tablet-nlu")
 
 
 class TabletInput(InputChannel):
@@ -61,11 +71,13 @@ class TabletInput(InputChannel):
         self._store: Optional[Store] = None
         self._settings: Optional[Settings] = None
         self._lexicon: Optional[Lexicon] = None
+        self._buttons: Tuple[Any, FrozenSet[str]] = (None, frozenset())  # (domain, its button intents)
         self._locks: "weakref.WeakValueDictionary[str, asyncio.Lock]" = weakref.WeakValueDictionary()
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
+        expected = channel_auth.expected_header(self.settings)  # no secret: the server does not start
         webhook = Blueprint("tablet_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -74,11 +86,13 @@ class TabletInput(InputChannel):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if not channel_auth.allowed(request.headers.get("authorization", ""), expected):
+                return _error(401, "not_allowed", "only the Own Words web app may post here (CHANNEL_TOKEN)")
             agent = request.app.ctx.agent
             if agent is None or not agent.is_ready():
                 return _error(503, "not_ready", "the assistant is still starting; try again shortly")
             try:
-                incoming = parse_incoming(_json_body(request), _button_intents(agent))
+                incoming = parse_incoming(_json_body(request), self._button_intents(agent.domain))
             except BadRequest as error:
                 return _error(400, error.code, error.message)
             return await self._handle(agent, incoming, on_new_message)
@@ -102,6 +116,12 @@ class TabletInput(InputChannel):
         if self._lexicon is None:
             self._lexicon = Lexicon.load()
         return self._lexicon
+
+    def _button_intents(self, domain) -> FrozenSet[str]:
+        """The intents a button may carry (bot/incoming.py), worked out once for each domain loaded."""
+        if self._buttons[0] is not domain:
+            self._buttons = (domain, button_intents(domain.responses, domain.intents, DEFAULT_INTENTS))
+        return self._buttons[1]
 
     async def _handle(self, agent, incoming: Incoming, on_new_message) -> HTTPResponse:
         store, sender = self.store, incoming.sender
@@ -129,18 +149,14 @@ class TabletInput(InputChannel):
                 payload=None if incoming.is_typed else incoming.text,
             )
 
-            parse_data, concern = None, None
-            if incoming.is_typed:
-                parse_data = parse_typed(agent, incoming.sender, incoming.text)
-                concern = find_concern(incoming.text, parse_data, self.lexicon)
-                if concern is not None:
-                    logger.info("session %s: message %s flagged for the practitioner (found by %s)", sender,
-                                incoming.message_id, concern.found_by)
-                    await self._flag(agent, incoming, concern, parse_data, keep=not session.practice)
-                elif parse_data["intent"].get("name") == DISCLOSURE_INTENT:
-                    # only a concern makes a disclosure (the model alone, without a context word,
-                    # does not): anything else is the child's answer
-                    parse_data["intent"] = {"name": ANSWER_INTENT, "confidence": 1.0}
+            parse_data, concern = await asyncio.get_running_loop().run_in_executor(
+                _NLU, self._understand, agent, incoming)
+            if concern is not None:  # typed words only
+                await self._flag(agent, incoming, concern, parse_data, keep=not session.practice)
+            elif incoming.is_typed and parse_data["intent"].get("name") == DISCLOSURE_INTENT:
+                # only a concern makes a disclosure (the model alone, without a context word,
+                # does not): anything else is the child's answer
+                parse_data["intent"] = {"name": ANSWER_INTENT, "confidence": 1.0}
 
             collector = CollectingOutputChannel()
             message = UserMessage(
@@ -182,7 +198,7 @@ class TabletInput(InputChannel):
         is false (practice), then make the message a disclosure for the dialogue."""
         if keep:
             tracker = await agent.processor.get_tracker(incoming.sender)
-            await asyncio.to_thread(
+            flag = await asyncio.to_thread(
                 Flags(self.store).record,
                 incoming.sender,
                 incoming.message_id,
@@ -191,10 +207,21 @@ class TabletInput(InputChannel):
                 prompt=_last_bot_text(tracker),
                 found_by=concern.found_by,
             )
+            # the flag's id only: what kind of harm, and the words that found it, stay in the database
+            logger.info("a message was flagged for the practitioner: flag %d", flag.id)
         parse_data["intent"] = {"name": DISCLOSURE_INTENT, "confidence": 1.0}
         parse_data["entities"] = list(parse_data.get("entities") or []) + [
             {"entity": CONCERN_ENTITY, "value": incoming.message_id}
         ]
+
+    def _understand(self, agent, incoming: Incoming) -> Tuple[Dict[Text, Any], Optional[Concern]]:
+        """What the NLU makes of the message, and any safeguarding concern in typed words (in _NLU's
+        thread). A button's payload is parsed here too, as Rasa would parse it, so that Rasa does not
+        run the pipeline again on the event loop."""
+        if not incoming.is_typed:
+            return _parse(agent, incoming.sender, incoming.text, agent.processor.model_metadata.nlu_target), None
+        parse_data = parse_typed(agent, incoming.sender, incoming.text)
+        return parse_data, find_concern(incoming.text, parse_data, self.lexicon)
 
 
 def _last_bot_text(tracker: DialogueStateTracker) -> Optional[str]:
@@ -227,12 +254,6 @@ atomic_turn.install()  # a failed call to the action server undoes the turn (bot
 action_response_check.install()  # the same check of the action server's replies, made quicker
 
 
-def _button_intents(agent) -> List[str]:
-    """The domain's own intents. Rasa adds its defaults (restart, session_start, back, ...) to
-    every domain; a button must never carry those."""
-    return [intent for intent in agent.domain.intents if intent not in DEFAULT_INTENTS]
-
-
 def _json_body(request: Request) -> Any:
     try:
         return request.json
@@ -242,22 +263,29 @@ def _json_body(request: Request) -> Any:
 
 def parse_typed(agent, sender_id: str, text: str) -> Dict[Text, Any]:
     """Run the NLU pipeline on typed words without its final `/intent` shortcut, then decide
-    whether they are a control or an answer (bot/typed_controls.py)."""
-    processor = agent.processor
-    metadata = processor.model_metadata
+    whether they are a control or an answer (bot/typed_controls.py). Blocking: the channel runs it
+    in its NLU thread."""
+    metadata = agent.processor.model_metadata
     before_shortcut = metadata.predict_schema.nodes[metadata.nlu_target].needs["messages"]
+    parse_data = _parse(agent, sender_id, text, before_shortcut)
+    parse_data["intent"] = effective_intent(text, parse_data["intent"])
+    return parse_data
+
+
+def _parse(agent, sender_id: str, text: str, target: str) -> Dict[Text, Any]:
+    """The NLU graph run up to `target`, as Rasa's own MessageProcessor runs it (blocking)."""
+    processor = agent.processor
     tracker = DialogueStateTracker.from_events(sender_id, [])
     results = processor.graph_runner.run(
         inputs={
             PLACEHOLDER_MESSAGE: [UserMessage(text, sender_id=sender_id)],
             PLACEHOLDER_TRACKER: tracker,
         },
-        targets=[before_shortcut],
+        targets=[target],
     )
     parse_data: Dict[Text, Any] = {"text": text, "intent": {"name": None, "confidence": 0.0}, "entities": []}
-    parse_data.update(results[before_shortcut][0].as_dict(only_output_properties=True))
+    parse_data.update(results[target][0].as_dict(only_output_properties=True))
     parse_data["text"] = text
-    parse_data["intent"] = effective_intent(text, parse_data["intent"])
     return parse_data
 
 

@@ -4,19 +4,31 @@ A request is `{"sender": SESSION_ID, "message": TEXT}` for words the child typed
 `{"sender": SESSION_ID, "payload": "/intent"}` for a button they tapped (a choice button's payload
 is `/choose{"choice":"value"}`), with an optional
 `"message_id"` the client keeps when it retries, so that a retried message is handled once.
+
+A payload may carry only a button's intent (button_intents): those of the domain's buttons and the
+chat page's own controls, never an answer (`inform`) or a disclosure, which only the channel's own
+safeguarding check makes, and never one of Rasa's (`restart`, `session_start`, ...).
 """
 from __future__ import annotations
 
 import re
 import uuid
 from dataclasses import dataclass
-from typing import Any, Collection, Optional
+from typing import Any, Collection, FrozenSet, Iterable, Mapping, Optional
 
 MAX_MESSAGE_CHARS = 20_000
-_MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# fullmatch, not match with ^...$: "$" also matches before a final line break ("abc\n").
+# Neither pattern can backtrack: bounded repeats of a single character class, nothing nested.
+_MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # "/intent", or a choice button's '/choose{"choice":"value"}'
-_PAYLOAD = re.compile(r'^/([a-z][a-z0-9_]{0,63})(\{"choice": ?"[A-Za-z0-9_]{1,64}"\})?$')
+_PAYLOAD = re.compile(r'/([a-z][a-z0-9_]{0,63})(\{"choice": ?"[A-Za-z0-9_]{1,64}"\})?')
 CHOICE_INTENT = "choose"
+# The chat page's own buttons (bot/web/templates/chat.html), its first message, and /repeat,
+# which the API documents (README); every other button intent comes from the domain's responses.
+PAGE_INTENTS = frozenset({"start", "skip", "dont_know", "help", "take_break", "stop", "repeat"})
+# Never from a button, whatever a trainer writes: an answer is typed, and a disclosure is only ever
+# the channel's own finding (bot/safeguarding/).
+NEVER_BUTTONS = frozenset({"inform", "disclosure"})
 
 
 class BadRequest(ValueError):
@@ -48,7 +60,7 @@ def parse_incoming(body: Any, known_intents: Collection[str]) -> Incoming:
     message_id = body.get("message_id")
     if message_id is None:
         message_id = uuid.uuid4().hex
-    elif not isinstance(message_id, str) or not _MESSAGE_ID.match(message_id):
+    elif not isinstance(message_id, str) or not _MESSAGE_ID.fullmatch(message_id):
         raise BadRequest("bad_message_id", "`message_id` must be 1-64 letters, digits, '-' or '_'")
 
     has_message, has_payload = "message" in body, "payload" in body
@@ -61,8 +73,23 @@ def parse_incoming(body: Any, known_intents: Collection[str]) -> Incoming:
     return Incoming(sender, message_id, "typed", _typed_text(body["message"]))
 
 
+def button_intents(responses: Mapping[str, Any], intents: Iterable[str], rasa_intents: Iterable[str] = ()
+                   ) -> FrozenSet[str]:
+    """The intents a payload may carry: those of the buttons in the domain's responses (every
+    variation) and PAGE_INTENTS, if the domain has them; never NEVER_BUTTONS nor Rasa's own intents.
+    Worked out once for each domain the server loads (bot/channel.py)."""
+    on_buttons = set(PAGE_INTENTS)
+    for variations in responses.values():
+        for variation in variations or []:
+            for button in (variation or {}).get("buttons") or []:
+                payload = str((button or {}).get("payload", ""))
+                if payload.startswith("/"):
+                    on_buttons.add(payload[1:].partition("{")[0].strip())
+    return frozenset(on_buttons.intersection(intents) - NEVER_BUTTONS - set(rasa_intents))
+
+
 def _payload(payload: Any, known_intents: Collection[str]) -> str:
-    match = _PAYLOAD.match(payload) if isinstance(payload, str) else None
+    match = _PAYLOAD.fullmatch(payload) if isinstance(payload, str) else None
     if (
         match is None
         or match.group(1) not in known_intents

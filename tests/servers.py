@@ -50,6 +50,11 @@ class Servers:
         return f"http://127.0.0.1:{self.settings['RASA_PORT']}/webhooks/tablet/webhook"
 
     @property
+    def channel_headers(self) -> Dict[str, str]:
+        """What the web app sends the tablet channel with every message: its CHANNEL_TOKEN."""
+        return {"Authorization": f"Bearer {self.settings['CHANNEL_TOKEN']}"}
+
+    @property
     def web_url(self) -> str:
         return f"http://127.0.0.1:{self.settings['WEB_PORT']}"
 
@@ -123,6 +128,7 @@ def prepare(home: Path, own_log_level: str = "INFO"):
         "ACTION_PORT": str(free_port()),
         "SANIC_HOST": "127.0.0.1",
         "ACTION_TOKEN": new_key(),
+        "CHANNEL_TOKEN": new_key(),
         "WEB_SECRET_KEY": new_key(),
         "WEB_HOST": "127.0.0.1",
         "WEB_PORT": str(free_port()),
@@ -163,7 +169,7 @@ class Chat:
 
     def post(self, **body) -> requests.Response:
         body = {"sender": self.sender, **body}
-        reply = requests.post(self.servers.webhook, json=body, timeout=120)
+        reply = requests.post(self.servers.webhook, json=body, headers=self.servers.channel_headers, timeout=120)
         self.exchanges.append((body, reply.status_code, reply.json()))
         return reply
 

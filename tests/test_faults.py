@@ -150,6 +150,9 @@ BAD_INPUT = [
     "half an emoji \ud83d", "مرحبا، أريد أن أبقى", "e\u0301 n\u0303 combining", "👩🏽\u200d🚒 🏳️\u200d🌈 👨\u200d👩\u200d👧",
     "/restart", "/stop", '{"intent": "stop", "entities": []}', "<img src=x onerror=alert(1)>",
     "'); DROP TABLE answers; --", '=HYPERLINK("http://example.com","click")', "+SUM(1,2)",
+    # shapes that made the old typed-control check backtrack for hours, freezing the Rasa server (issue 16)
+    "Stop" + "!" * 10_000 + " :(", "stop" + " -" * 5_000, "'" * 10_000, "a" + ",a" * 5_000 + "!",
+    ("!?.,;:-'\"()[]{}<>/\\|@#~ \u2019\u00a0*&^%$" * 1_000)[:20_000],
 ]
 
 
@@ -163,12 +166,14 @@ def test_bad_input_is_stored_exactly_or_refused_clearly_and_touches_no_other_ses
         else:
             assert reply.status_code == 400 and reply.json()["error"] and reply.json()["message"], (text[:40], reply.text)
     raw = b'{"sender": "%s", "message_id": "raw-1", "message": "\xff\xfe not UTF-8"}' % session.chat.sender.encode()
-    refused = requests.post(processes.webhook, data=raw, headers={"Content-Type": "application/json"}, timeout=60)
+    refused = requests.post(processes.webhook, data=raw, headers={"Content-Type": "application/json",
+                            **processes.channel_headers}, timeout=60)
     assert refused.status_code == 400 and refused.json()["error"] == "bad_request"
     for name in Processes.HEALTH:  # nothing crashed
         assert requests.get(Processes.HEALTH[name].format(**processes.settings), timeout=10).status_code == 200
     assert len(session.sent) >= len(BAD_INPUT) - 4  # only the empty, blank and too long are refused
-    record("bad input (empty, 100 KB, control characters, surrogates, RTL, emoji, commands, HTML, SQL, formulas)",
+    record("bad input (empty, 100 KB, control characters, surrogates, RTL, emoji, commands, HTML, SQL, formulas, "
+           "shapes that backtrack)",
            [session, bystander])
 
 

@@ -1,10 +1,14 @@
-"""Talking to the Rasa server's tablet channel, server-side, on 127.0.0.1."""
+"""Talking to the Rasa server's tablet channel, server-side, on 127.0.0.1, with the shared secret
+CHANNEL_TOKEN that the channel requires of every message (bot/channel_auth.py)."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
 import requests
+
+logger = logging.getLogger(__name__)
 
 
 class AssistantUnavailable(RuntimeError):
@@ -18,16 +22,28 @@ class Reply:
     body: Any
 
 
-def send(webhook: str, sender: str, *, message: Optional[str], payload: Optional[str], message_id: str) -> Reply:
+def send(webhook: str, sender: str, *, message: Optional[str], payload: Optional[str], message_id: str,
+         token: Optional[str] = None) -> Reply:
+    """`token`: CHANNEL_TOKEN; by default the web app's own (its settings)."""
+    if token is None:
+        from bot.web import services
+
+        token = services.settings().channel_token
+    if not token:
+        logger.error("CHANNEL_TOKEN is not set for the web app: run `make env`, then start Own Words again")
+        raise AssistantUnavailable("no CHANNEL_TOKEN")
     body: Dict[str, Any] = {"sender": sender, "message_id": message_id}
     if payload is not None:
         body["payload"] = payload
     else:
         body["message"] = message
     try:
-        response = requests.post(webhook, json=body, timeout=90)
+        response = requests.post(webhook, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=90)
     except requests.RequestException as error:
         raise AssistantUnavailable(str(error.__class__.__name__)) from None
+    if response.status_code == 401:  # the channel has another secret: nothing was stored
+        logger.error("the Rasa server refused the web app's CHANNEL_TOKEN: both must be started with the same .env")
+        raise AssistantUnavailable("CHANNEL_TOKEN refused")
     if response.status_code >= 500:
         raise AssistantUnavailable(f"status {response.status_code}")
     try:
