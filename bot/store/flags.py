@@ -1,7 +1,10 @@
 """Safeguarding flags: each possible disclosure a child typed, kept once however often the message
-is retried, with what the bot said back and the practitioner's acknowledgement."""
+is retried, with what the bot said back and the practitioner's acknowledgement. What found the
+concern (`found_by`: the kind of harm and the trainers' phrase) is encrypted like the child's words:
+it says as much about the child."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Dict, List, Optional
@@ -48,7 +51,8 @@ class Flags:
         def insert(db) -> None:
             db.add(models.Flag(
                 session_id=session_id, message_id=message_id, words_encrypted=self._cipher.encrypt(words),
-                at=utcnow(), activity=activity, prompt_encrypted=self._cipher.encrypt(prompt), found_by=found_by,
+                at=utcnow(), activity=activity, prompt_encrypted=self._cipher.encrypt(prompt),
+                found_by_encrypted=self._cipher.encrypt(json.dumps(found_by)),
             ))
 
         self._store._insert_once(insert, exists)
@@ -114,7 +118,8 @@ class Flags:
         return FlagInfo(
             id=row.id, session_id=row.session_id, message_id=row.message_id,
             words=self._cipher.decrypt(row.words_encrypted), at=_utc(row.at), activity=row.activity,
-            prompt=self._cipher.decrypt(row.prompt_encrypted), found_by=row.found_by,
+            prompt=self._cipher.decrypt(row.prompt_encrypted),
+            found_by=json.loads(self._cipher.decrypt(row.found_by_encrypted)),
             reply=self._cipher.decrypt(row.reply_encrypted), acknowledged_at=_utc(row.acknowledged_at),
             acknowledged_by=row.acknowledged_by, case_reference=case_reference,
         )

@@ -246,8 +246,9 @@ class Flag(Base):
     at = Column(DateTime(timezone=True), nullable=False)
     activity = Column(String(64))  # None before the first activity
     prompt_encrypted = Column(Text)  # what the bot had last said when the child wrote this
-    # what raised the concern: {"lexicon": [{"concern", "phrase"}], "intent_confidence": 0.93}
-    found_by = Column(JSON, nullable=False)
+    # what raised the concern, as JSON, encrypted: it tells what kind of harm the child spoke of
+    # {"lexicon": [{"concern", "phrase"}], "intent_confidence": 0.93}
+    found_by_encrypted = Column(Text, nullable=False)
     reply_encrypted = Column(Text)  # what the bot said back (set once the bot has replied)
     acknowledged_at = Column(DateTime(timezone=True))
     acknowledged_by = Column(String(64))
