@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     ).set_defaults(handler=_keys_rotate)
     command("migrate", _migrate, "create or upgrade the database")
     command("validate", _validate, "check the training data and domain (rasa data validate --fail-on-warnings)")
+    command("lint", _lint, "the prompt lint: everything the bot says, checked against prompt_lint.yml")
     command("nlu-report", _nlu_report, "how typed words are taken, on the held-out child-like messages")
     command("train", _train, "train the model if the config, domain or data changed")
     command("model-path", _model_path, "print the path of the model for the current files")
@@ -231,6 +232,20 @@ def _validate(_args) -> int:
     if problems:
         return 1
     print("The training data and domain are valid.")
+    return 0
+
+
+def _lint(_args) -> int:
+    from bot.pack.lint import lint_project
+
+    findings = lint_project(PROJECT_ROOT)
+    for finding in findings:
+        print(finding.line)
+    if findings:
+        print(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}: change the wording (or prompt_lint.yml), "
+              "then run `make validate` again.")
+        return 1
+    print("No findings.")
     return 0
 
 
