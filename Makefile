@@ -44,6 +44,7 @@ model: install ## train the model if the config, domain or data changed
 
 validate: install ## check the training data and the domain
 	$(PY) -m bot validate
+	$(PY) -m bot lint
 	$(PY) -m pytest -q tests/test_domain_lint.py tests/test_prompt_lint.py
 
 browser: ## Debian's Chromium (and a colour emoji font) for the browser tests, installed if missing
