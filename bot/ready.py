@@ -41,7 +41,8 @@ def announce_and_wait(settings: Settings) -> int:
         "\nOwn Words is ready.\n"
         f"  Open {settings.web_url} in a browser and log in.\n"
         "  No account yet? In another terminal: .venv/bin/python -m bot users add NAME --role fca\n"
-        f"  (Scripts and tests: the tablet channel is POST {settings.webhook_url}, on this machine only.)\n"
+        f"  (Scripts and tests: the tablet channel is POST {settings.webhook_url}, on this machine only,\n"
+        "   with the header Authorization: Bearer <CHANNEL_TOKEN from .env>.)\n"
         "  Press Ctrl-C to stop.\n",
         flush=True,
     )

@@ -641,7 +641,8 @@ def test_an_administrator_reallocates_a_case_and_the_export_command_respects_who
 def test_no_password_token_key_or_childs_words_in_the_servers_log_even_at_debug(servers):
     """Run last in this module: by now the log holds log-ins, API calls, sessions, disclosures and
     exports, with our own loggers at DEBUG (tests/conftest.py) and Rasa's at INFO."""
-    secrets = {name: servers.settings[name] for name in ("OWN_WORDS_DATA_KEY", "WEB_SECRET_KEY", "ACTION_TOKEN")}
+    secrets = {name: servers.settings[name] for name in ("OWN_WORDS_DATA_KEY", "WEB_SECRET_KEY", "ACTION_TOKEN",
+                                                         "CHANNEL_TOKEN")}
     secrets["password"] = PASSWORD
     secrets["API token"] = Api(servers, "alex").headers["Authorization"].split()[1]
     Api(servers, "alex").get("/api/sessions/none/messages")  # a token used
@@ -659,7 +660,7 @@ def test_no_password_token_key_or_childs_words_in_the_servers_log_even_at_debug(
     assert "Own Words is ready" in log
     for debug_line in ("DEBUG bot.channel: session ", "DEBUG bot.capture: session ", "DEBUG bot.web.auth: alex logged in",
                        "DEBUG bot.web.auth: a log-in failed", "DEBUG bot.web.review: alex exported session ",
-                       "INFO bot.channel: session "):
+                       "INFO bot.channel: a message was flagged for the practitioner: flag "):
         assert debug_line in log, f"no {debug_line!r} line in the log"
     assert "WARNING bot.action_auth: action server: a call to /webhook refused" in log
     secrets["wrong password"] = wrong

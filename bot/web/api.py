@@ -130,9 +130,9 @@ def send_message(session_id: str):
     if (message is None) == (payload is None):
         return _error(400, "bad_request", "send either message (typed) or payload (a button)")
     try:
-        reply = assistant.send(
-            services.settings().webhook_url, session.id, message=message, payload=payload, message_id=body["message_id"]
-        )
+        settings = services.settings()
+        reply = assistant.send(settings.webhook_url, session.id, message=message, payload=payload,
+                               message_id=body["message_id"], token=settings.channel_token)
     except assistant.AssistantUnavailable:
         return _error(503, "assistant_unavailable", "the assistant is not answering; send the same message again")
     if reply.status != 200:

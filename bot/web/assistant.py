@@ -23,12 +23,8 @@ class Reply:
 
 
 def send(webhook: str, sender: str, *, message: Optional[str], payload: Optional[str], message_id: str,
-         token: Optional[str] = None) -> Reply:
-    """`token`: CHANNEL_TOKEN; by default the web app's own (its settings)."""
-    if token is None:
-        from bot.web import services
-
-        token = services.settings().channel_token
+         token: str) -> Reply:
+    """`token`: CHANNEL_TOKEN, the secret the channel asks of every message."""
     if not token:
         logger.error("CHANNEL_TOKEN is not set for the web app: run `make env`, then start Own Words again")
         raise AssistantUnavailable("no CHANNEL_TOKEN")
