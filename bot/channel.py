@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Awaitable, Callable, Dict, FrozenSet, List, Optional, Text, Tuple
@@ -181,7 +180,7 @@ class TabletInput(InputChannel):
                 logger.error("tablet message not handled, turn undone: %s failed", ", ".join(failed))
                 return _error(503, "not_handled", "the assistant could not answer; send the same message again")
 
-            replies = [BotMessage(m.get("text"), _shuffled(m.get("buttons"))) for m in collector.messages]
+            replies = [BotMessage(m.get("text"), choice_order.arranged(m.get("buttons"))) for m in collector.messages]
             await asyncio.to_thread(store.record_bot_replies, sender, incoming.message_id, replies)
             logger.debug("session %s: message %s (%s) answered with %d replies", sender, incoming.message_id,
                          incoming.input, len(replies))
@@ -232,22 +231,6 @@ def _last_bot_text(tracker: DialogueStateTracker) -> Optional[str]:
     return None
 
 
-def _shuffled(buttons: Optional[List[Dict[str, Any]]]) -> Optional[List[Dict[str, Any]]]:
-    """Choices in a new order each time (young children tend to pick the last one); "something
-    else", "I don't know" and "I don't want to say" stay at the end, in their order."""
-    if not buttons:
-        return buttons
-    choices = [b for b in buttons if _is_shuffled_choice(b)]
-    _random.shuffle(choices)
-    return choices + [b for b in buttons if not _is_shuffled_choice(b)]
-
-
-def _is_shuffled_choice(button: Dict[str, Any]) -> bool:
-    payload = str(button.get("payload", ""))
-    return payload.startswith("/choose{") and '"something_else"' not in payload
-
-
-_random = random.SystemRandom()
 interpolation.install()  # the child's words quoted back exactly (bot/interpolation.py)
 logs.configure()
 atomic_turn.install()  # a failed call to the action server undoes the turn (bot/atomic_turn.py)

@@ -312,6 +312,8 @@ def test_a_child_answers_in_the_browser_and_every_word_is_stored_exactly(servers
     page.click("#controls button[data-payload='/dont_know']")
     wait_for_question(page, WORDING.text("utter_ask_scale_score", band))
     scale = page.locator("#choices button.choice")
+    shown = page.eval_on_selector_all("#choices button.choice", "buttons => buttons.map(b => b.dataset.payload)")
+    assert shown == [b["payload"] for b in WORDING.variation("utter_ask_scale_score", band)["buttons"]]  # in order
     if band == "age_4_7":
         scale.filter(has_text="OK").click()
     else:
