@@ -11,9 +11,10 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.flow import STARTED_SLOT
-from actions.store import get_prompt_pack, get_store
+from actions.store import answers_and_flagged, get_prompt_pack, get_store
 from bot.flow import choices_now
-from bot.read_back import HEARD_RESPONSE, heard_text
+from bot.read_back import FLAGGED_RESPONSE, HEARD_RESPONSE, heard_text
+from bot.store.flags import Flags
 
 
 class ActionAskChooseNextActivity(Action):
@@ -38,9 +39,25 @@ class ActionAskChooseNextActivity(Action):
         return []
 
 
+class ActionSayFlaggedApart(Action):
+    """At the start of the read-back and of sharing: if words the child wrote raised a safeguarding
+    flag, they are not gone over here; the child is told the practitioner will talk with them about
+    them (utter_read_back_flagged). Says nothing otherwise."""
+
+    def name(self) -> Text:
+        return "action_say_flagged_apart"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        if await asyncio.to_thread(Flags(get_store()).message_ids, tracker.sender_id):
+            dispatcher.utter_message(response=FLAGGED_RESPONSE)
+        return []
+
+
 class ActionAskReadBackCheck(Action):
-    """Shows the child what they said in one activity, each answer exactly, then asks whether it
-    is right (utter_ask_read_back_check)."""
+    """Shows the child what they said in one activity, each answer exactly (words that raised a
+    flag left out), then asks what they would like to do (utter_ask_read_back_check)."""
 
     def name(self) -> Text:
         return "action_ask_read_back_check"
@@ -48,8 +65,8 @@ class ActionAskReadBackCheck(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        answers = await asyncio.to_thread(get_store().answers, tracker.sender_id)
-        heard = heard_text(answers, tracker.get_slot("about_activity"), get_prompt_pack().read_back_line)
+        answers, flagged = await answers_and_flagged(tracker.sender_id)
+        heard = heard_text(answers, tracker.get_slot("about_activity"), get_prompt_pack().read_back_line, flagged)
         dispatcher.utter_message(response=HEARD_RESPONSE)
         dispatcher.utter_message(text=heard)  # the child's words go as they are, never through a template
         dispatcher.utter_message(response="utter_ask_read_back_check")

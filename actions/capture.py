@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.flow import about_events
-from actions.store import get_prompt_pack, get_store
+from actions.store import answers_and_flagged, get_prompt_pack, get_store
 from bot.capture import NOT_ASKED, Reply, question_shown, record_reply
 from bot.flow import question_order
 from bot.prompt_pack import Activity
@@ -107,8 +107,9 @@ class ActivityFormValidation(FormValidationAction):
         if any(value is None for value in values.values()):
             return []
         pack = get_prompt_pack()
-        answers = await asyncio.to_thread(get_store().answers, tracker.sender_id)
-        following = activity_after(activities_heard(answers, pack.read_back_candidates()), tracker.get_slot("about_activity"))
+        answers, flagged = await answers_and_flagged(tracker.sender_id)
+        heard = activities_heard(answers, pack.read_back_candidates(), flagged)
+        following = activity_after(heard, tracker.get_slot("about_activity"))
         if following is None:
             return []
         return [SlotSet(slot, None) for slot in required] + about_events(pack, following)

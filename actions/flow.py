@@ -8,9 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.store import get_prompt_pack, get_store
+from actions.store import answers_and_flagged, get_prompt_pack, get_store
+from bot.capture import NOT_ASKED
 from bot.flow import CHOOSE_NEXT, CLOSING, chosen_value, next_activity
-from bot.prompt_pack import PromptPack
+from bot.prompt_pack import Activity, PromptPack
 from bot.read_back import activities_heard
 
 STARTED_SLOT = "activities_started"
@@ -20,8 +21,8 @@ CHOSEN_SLOT = "choose_next_activity"  # the question that offers the child the c
 class ActionNextActivity(Action):
     """Sets the `activity` slot to what comes next: the plan's next activity, the child's choice of
     it, or the closing. The activity's rules in data/stories/ then start its form, with its
-    questions empty; a read-back starts at the first activity the child said something in, and is
-    left out if there is none."""
+    questions empty; a read-back starts at the first activity the child said something in, and it
+    and sharing are left out if there is none (words that raised a flag aside)."""
 
     def name(self) -> Text:
         return "action_next_activity"
@@ -42,11 +43,11 @@ class ActionNextActivity(Action):
                 child_chooses=bool(session and session.child_chooses), chosen=chosen,
             )
             chosen = None
-            if following in (CHOOSE_NEXT, CLOSING) or not pack.activities[following].for_each_activity:
+            if following in (CHOOSE_NEXT, CLOSING) or not pack.activities[following].after_words:
                 break
             if heard is None:
-                answers = await asyncio.to_thread(store.answers, tracker.sender_id)
-                heard = activities_heard(answers, pack.read_back_candidates())
+                answers, flagged = await answers_and_flagged(tracker.sender_id)
+                heard = activities_heard(answers, pack.read_back_candidates(), flagged)
             if heard:
                 break
             started.append(following)  # nothing said yet to go over
@@ -54,17 +55,25 @@ class ActionNextActivity(Action):
         events: List[EventType] = [SlotSet("activity", following), SlotSet("rephrase", False)]
         if following != CHOOSE_NEXT:
             events.append(SlotSet(STARTED_SLOT, started + [following]))
-        form = pack.activities[following].form
-        events += [SlotSet(question, None) for question in _questions(domain, form)]
+        activity = pack.activities[following]
+        events += [SlotSet(question, _starting_value(activity, question, tracker))
+                   for question in _questions(domain, activity.form)]
         if following not in (CHOOSE_NEXT, CLOSING) and pack.activities[following].for_each_activity:
             events += about_events(pack, heard[0])
         return events
 
 
 def about_events(pack: PromptPack, activity: str) -> List[EventType]:
-    """The activity a read-back or sharing question is about, and its name for the child."""
+    """The activity a read-back question is about, and its name for the child."""
     about = pack.activities[activity]
     return [SlotSet("about_activity", activity), SlotSet("about_name", about.name_for_child or about.title)]
+
+
+def _starting_value(activity: Activity, question: str, tracker: Tracker) -> Optional[str]:
+    """A question starts empty, or left out when it needs a detail the practitioner did not give
+    at the start (activities.yml, only_with)."""
+    needed = activity.only_with.get(question)
+    return NOT_ASKED if needed and not tracker.get_slot(needed) else None
 
 
 def _questions(domain: Dict[Text, Any], form: str) -> List[str]:

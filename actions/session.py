@@ -33,6 +33,7 @@ class ActionSessionStart(Action):
                 SlotSet("age_band", session.age_band),
                 SlotSet("language", session.language),
                 SlotSet("practitioner_name", session.practitioner),
+                SlotSet("case_about", session.case_about),
                 SlotSet("rephrase", False),
             ]
         events.append(ActionExecuted("action_listen"))

@@ -60,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--practitioner", required=True, help="the practitioner's name")
     new.add_argument("--present", help="who else is present")
     new.add_argument("--place", help="where the session takes place")
+    new.add_argument("--case-about", help="what the case is about, in neutral words said to the child "
+                                          "(e.g. \"where you live\"); leave it out to skip the question that names it")
     new.add_argument("--seen-alone", choices=["yes", "no"], help="whether the child is seen alone")
     new.add_argument("--plan", help="activities in order, comma-separated (default: activities.yml)")
     new.add_argument(
@@ -293,6 +295,7 @@ def _session_new(args) -> None:
         practitioner=args.practitioner,
         present=args.present,
         place=args.place,
+        case_about=args.case_about,
         plan=plan,
         child_chooses=args.child_chooses == "yes",
         seen_alone={"yes": True, "no": False}.get(args.seen_alone),

@@ -39,7 +39,7 @@ class Activity:
     button: Optional[str] = None
     # how the bot names the activity to the child ("the three houses")
     name_for_child: Optional[str] = None
-    # asked once for each activity the child has said something in (the read-back, sharing)
+    # asked once for each activity the child has said something in (the read-back)
     for_each_activity: bool = False
     # false for activities that are not the child's words about their life (choosing what's next)
     read_back: bool = True
@@ -47,10 +47,19 @@ class Activity:
     in_plan: bool = True
     # can be exported on a page of its own (the child's message to the judge)
     own_page: bool = False
+    # asked only once the child has said something (sharing); left out if they have said nothing
+    only_after_words: bool = False
+    # a question -> the slot the practitioner fills at the start; the question is left out without it
+    only_with: Dict[str, str] = field(default_factory=dict)
 
     @property
     def form(self) -> str:
         return f"{self.key}_form"
+
+    @property
+    def after_words(self) -> bool:
+        """Left out of a session in which the child has said nothing yet to go over."""
+        return self.for_each_activity or self.only_after_words
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,8 @@ class PromptPack:
                 bool(spec.get("read_back", True)),
                 bool(spec.get("in_plan", True)),
                 bool(spec.get("own_page", False)),
+                bool(spec.get("only_after_words", False)),
+                {str(question): str(slot) for question, slot in (spec.get("only_with") or {}).items()},
             )
             for key, spec in (catalogue.get("activities") or {}).items()
         }

@@ -10,6 +10,7 @@ from bot.store.repository import SessionInfo, Store
 # (youngest, oldest, the age_band slot value that chooses the wording)
 AGE_BANDS = ((4, 7, "age_4_7"), (8, 11, "age_8_11"), (12, 17, "age_12_17"))
 AGE_BAND_LABELS = {"age_4_7": "4-7", "age_8_11": "8-11", "age_12_17": "12-17"}
+CASE_ABOUT_MAX = 80
 _CASE_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.-]{0,63}")  # fullmatch: "$" would let a newline end it
 
 
@@ -40,9 +41,12 @@ def start_session(
     read_aloud: Optional[bool] = None,
     seen_alone: Optional[bool] = None,
     owner_id: Optional[int] = None,
+    case_about: Optional[str] = None,
 ) -> SessionInfo:
     """Checks what the practitioner entered and creates the session. Read-aloud is on by default
-    for ages 4-7. Raises SessionInputError, or CaseNotYours for another practitioner's case."""
+    for ages 4-7. `case_about`: neutral words for what the case is about, said to the child as
+    they are ("Some children have ideas about {case_about}"). Raises SessionInputError, or
+    CaseNotYours for another practitioner's case."""
     if not _CASE_REFERENCE.fullmatch(case_reference or ""):
         raise SessionInputError(
             "the case reference must be 1-64 letters, digits, '/', '.', '_' or '-', starting with a letter or digit"
@@ -69,6 +73,7 @@ def start_session(
         prompt_pack_version=pack.version(),
         present=present,
         place=place,
+        case_about=_case_about(case_about),
     )
 
 
@@ -101,6 +106,16 @@ def start_practice(
         read_aloud=(age_band == "age_4_7") if read_aloud is None else read_aloud,
         started_by=started_by,
     )
+
+
+def _case_about(words: Optional[str]) -> Optional[str]:
+    """What the case is about, as the practitioner wrote it (None when blank); short and on one
+    line, since the child hears it inside a sentence."""
+    if words is None or not words.strip():
+        return None
+    if len(words) > CASE_ABOUT_MAX or "\n" in words or "\r" in words:
+        raise SessionInputError(f"what the case is about must be one line of at most {CASE_ABOUT_MAX} characters")
+    return words
 
 
 def _check_language(pack: PromptPack, language: str) -> None:

@@ -4,12 +4,23 @@ import yaml
 domain = yaml.safe_load(open("domain.yml"))
 acts = yaml.safe_load(open("activities.yml"))
 plan = acts["default_plan"] + ["closing"]
-intros = {k for k in domain["responses"] if k.startswith("utter_intro_")}
 choice_qs = {k[len("utter_ask_"):] for k, v in domain["responses"].items() if k.startswith("utter_ask_") and any(x.get("buttons") for x in v)}
 follow = {q: f for a in acts["activities"].values() for q, f in (a.get("follow_ups") or {}).items()}
 until = {q for a in acts["activities"].values() for q in (a.get("until_done") or [])}
 choosable = [k for k, a in acts["activities"].items() if a.get("button")]
 for_each = {k for k, a in acts["activities"].items() if a.get("for_each_activity")}
+
+
+def start_steps(key):
+    """What the activity's own story file says between choosing it and its form (its intro, and
+    action_say_flagged_apart for the read-back and sharing)."""
+    rules = yaml.safe_load(open(f"data/stories/{key}.yml"))["rules"]
+    for rule in rules:
+        steps = rule.get("steps") or []
+        if steps[:2] == [{"action": "action_next_activity"}, {"slot_was_set": [{"activity": key}]}]:
+            actions = [step["action"] for step in steps[2:] if "action" in step]
+            return [f"      - action: {name}" for name in actions if name != f"{key}_form"]
+    raise SystemExit(f"data/stories/{key}.yml has no rule that starts {key}")
 
 
 def questions(form):
@@ -38,10 +49,9 @@ def lines_for(controls, with_text=False):
            "      - action: utter_introduction", "      - action: utter_who_reads", "      - action: utter_ground_rules"]
     for key in with_choices(plan):
         out += ["      - action: action_next_activity", "      - slot_was_set:", f"          - activity: {key}"]
-        if f"utter_intro_{key}" in intros:
-            out.append(f"      - action: utter_intro_{key}")
+        out += start_steps(key)
         form = f"{key}_form"
-        # a read-back or sharing asks its questions again for each activity: two rounds here
+        # a read-back asks its questions again for each activity: two rounds here
         slots = questions(form) * (2 if key in for_each else 1)
         out += [f"      - action: {form}", f"      - active_loop: {form}", "      - slot_was_set:", f"          - requested_slot: {slots[0]}"]
         i, skipped = 0, set()
@@ -98,8 +108,7 @@ def activity_story(key):
            "      - intent: start", "      - action: utter_introduction", "      - action: utter_who_reads",
            "      - action: utter_ground_rules", "      - action: action_next_activity", "      - slot_was_set:",
            f"          - activity: {key}"]
-    if f"utter_intro_{key}" in intros:
-        out.append(f"      - action: utter_intro_{key}")
+    out += start_steps(key)
     out += [f"      - action: {form}", f"      - active_loop: {form}", "      - slot_was_set:", f"          - requested_slot: {slots[0]}"]
     for intent in ("help", "repeat", "take_break", "talk_to_practitioner"):
         out += [f"      - intent: {intent}", f"      - action: {form}", "      - slot_was_set:", f"          - requested_slot: {slots[0]}"]
@@ -131,7 +140,7 @@ def activity_story(key):
     else:  # on into the closing question, so the story ends waiting for the child
         out += ["      - action: action_next_activity", "      - slot_was_set:", "          - activity: closing",
                 "      - action: closing_form", "      - active_loop: closing_form", "      - slot_was_set:",
-                "          - requested_slot: closing_looking_forward"]
+                f"          - requested_slot: {questions('closing_form')[0]}"]
     return "\n".join(out)
 
 header = '''version: "3.1"
@@ -151,8 +160,7 @@ def safeguarding_story(key):
            "      - action: utter_ground_rules", "      - action: action_next_activity", "      - slot_was_set:",
            f"          - activity: {key}"]
     out[1] += ":"
-    if f"utter_intro_{key}" in intros:
-        out.append(f"      - action: utter_intro_{key}")
+    out += start_steps(key)
     out += [f"      - action: {form}", f"      - active_loop: {form}", "      - slot_was_set:",
             f"          - requested_slot: {questions(form)[0]}",
             "      - intent: disclosure", "        entities:", "          - concern: m1", f"      - action: {form}",

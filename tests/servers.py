@@ -201,10 +201,11 @@ class Wording:
 
     def text(
         self, response: str, band: str, rephrase: bool = False, last_words: Optional[str] = None,
-        about_name: Optional[str] = None,
+        about_name: Optional[str] = None, case_about: Optional[str] = None,
     ) -> str:
         text = self.variation(response, band, rephrase)["text"].replace("{practitioner_name}", self.practitioner)
-        return text.replace("{about_name}", str(about_name)).replace("{last_words}", str(last_words))
+        text = text.replace("{about_name}", str(about_name)).replace("{case_about}", str(case_about))
+        return text.replace("{last_words}", str(last_words))
 
 
 class Processes(Servers):

@@ -87,7 +87,8 @@ def test_session_start_sets_the_age_band_and_language_from_the_record(actions_us
     assert events[0]["event"] == "session_started"
     assert (events[-1]["event"], events[-1]["name"]) == ("action", "action_listen")
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
-    assert slots == {"age_band": "age_8_11", "language": "en", "practitioner_name": "Alex", "rephrase": False}
+    assert slots == {"age_band": "age_8_11", "language": "en", "practitioner_name": "Alex", "rephrase": False,
+                     "case_about": None}
     assert dispatcher.messages == []
     assert actions_use.get_session(session.id).status == "active"
 
@@ -109,7 +110,7 @@ def test_next_activity_follows_the_sessions_plan_with_the_next_form_empty(action
     _, events = run(ActionNextActivity(), Tracker.from_dict(state))
     assert slot_events(events) == {
         "activity": "understanding", "rephrase": False, "activities_started": ["warm_up", "understanding"],
-        "safeguarding_check": None, "understanding_why": None,
+        "safeguarding_check": None, "understanding_why": None, "understanding_next": None,
     }
     # understanding is done: the child is offered the choosable activities that come next
     state["slots"].update(activity="understanding", activities_started=["warm_up", "understanding"])
@@ -137,7 +138,7 @@ def test_the_read_back_is_left_out_when_the_child_has_said_nothing_yet(actions_u
     state = load_fixture("tracker_three_houses_good.json")
     state["sender_id"] = session.id
     started = [key for key in session.plan if key not in ("read_back", "sharing")]
-    state["slots"].update(activity="judge_message", activities_started=started)
+    state["slots"].update(activity=started[-1], activities_started=started)
     _, events = run(ActionNextActivity(), Tracker.from_dict(state))
     assert slot_events(events)["activity"] == "closing"
 
@@ -158,6 +159,56 @@ def test_the_read_back_shows_the_childs_words_exactly(actions_use, session):
     dispatcher, _ = run(ActionAskReadBackCheck(), Tracker.from_dict(state))
     assert [m.get("response") for m in dispatcher.messages] == ["utter_read_back_heard", None, "utter_ask_read_back_check"]
     assert dispatcher.messages[1]["text"] == "“ my dog {0[x]} 🐶\n”\n“😊 Happy”"
+
+
+def test_words_that_raised_a_flag_are_left_out_of_the_read_back_and_the_child_is_told(actions_use, session):
+    from actions.ask import ActionSayFlaggedApart
+    from bot.store.flags import Flags
+
+    for number, text in enumerate(["my dog", "he hurts me", "a bike"]):
+        actions_use.record_answer(session.id, activity="three_wishes", prompt_key="q", prompt_text="Q", kind="answer",
+                                  text=text, message_id=f"m{number}")
+    state = load_fixture("tracker_three_houses_good.json")
+    state["sender_id"] = session.id
+    state["slots"].update(activity="scale", activities_started=session.plan[:-2])
+    dispatcher, _ = run(ActionSayFlaggedApart(), Tracker.from_dict(state))
+    assert dispatcher.messages == []  # nothing flagged: nothing said
+    Flags(actions_use).record(session.id, "m1", words="he hurts me", activity="three_wishes", prompt="Q",
+                              found_by={"lexicon": [], "intent_confidence": 0.9})
+    dispatcher, _ = run(ActionSayFlaggedApart(), Tracker.from_dict(state))
+    assert [m["response"] for m in dispatcher.messages] == ["utter_read_back_flagged"]
+    _, events = run(ActionNextActivity(), Tracker.from_dict(state))
+    state["slots"].update(slot_events(events))
+    dispatcher, _ = run(ActionAskReadBackCheck(), Tracker.from_dict(state))
+    assert dispatcher.messages[1]["text"] == "“my dog”\n“a bike”"
+
+
+def test_an_activity_whose_only_words_raised_a_flag_is_not_read_back(actions_use, session):
+    from bot.store.flags import Flags
+
+    actions_use.record_answer(session.id, activity="three_wishes", prompt_key="q", prompt_text="Q", kind="answer",
+                              text="he hurts me", message_id="m1")
+    Flags(actions_use).record(session.id, "m1", words="he hurts me", activity="three_wishes", prompt="Q",
+                              found_by={"lexicon": [], "intent_confidence": 0.9})
+    state = load_fixture("tracker_three_houses_good.json")
+    state["sender_id"] = session.id
+    state["slots"].update(activity="my_questions", activities_started=session.plan[:-2])
+    _, events = run(ActionNextActivity(), Tracker.from_dict(state))
+    assert slot_events(events)["activity"] == "closing"  # nothing else said: no read-back, no sharing
+
+
+@pytest.mark.parametrize("case_about,starts_as", [(None, "not_asked"), ("where you live", None)])
+def test_a_question_naming_what_the_case_is_about_is_left_out_without_it(actions_use, session, case_about, starts_as):
+    state = load_fixture("tracker_three_houses_good.json")
+    state["sender_id"] = session.id
+    started = session.plan[:session.plan.index("judge_message")]
+    state["slots"].update(activity=started[-1], activities_started=started, case_about=case_about,
+                          choose_next_activity="answer:4")
+    state["slots"]["activity"] = "choose_next"
+    _, events = run(ActionNextActivity(), Tracker.from_dict(state))
+    slots = slot_events(events)
+    assert slots["activity"] == "judge_message"
+    assert slots["judge_message_arrangements"] == starts_as and slots["judge_message_contact"] is None
 
 
 def test_stop_ends_the_session_and_the_form(actions_use, session):

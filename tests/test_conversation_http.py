@@ -23,13 +23,15 @@ CATALOGUE = yaml.safe_load((ROOT / "activities.yml").read_text(encoding="utf-8")
 ACTIVITIES = CATALOGUE["activities"]
 # The walks below go through the default plan's activities in order, without the read-back and
 # sharing (tested on their own); the child's choice of order is tested on its own too.
-WALK_PLAN = [key for key in CATALOGUE["default_plan"] if not ACTIVITIES[key].get("for_each_activity")]
+WALK_PLAN = [key for key in CATALOGUE["default_plan"]
+             if not ACTIVITIES[key].get("for_each_activity") and not ACTIVITIES[key].get("only_after_words")]
 PLAN = WALK_PLAN + ["closing"]
 QUESTIONS = [
     (key, slot) for key in PLAN for slot in DOMAIN["forms"][f"{key}_form"]["required_slots"] if slot != "safeguarding_check"
 ]
 PRACTITIONER = "Alex Morgan"
 WORDING = Wording(PRACTITIONER)
+CASE_ABOUT = "where you live"  # the practitioner's neutral words, which one question names
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +42,7 @@ def servers(shared_servers):
 def new_session(servers, age: int, **extra) -> Chat:
     args = ["session", "new", "--case", "FAM-2026-0042", "--child-name", "Zoë", "--age", str(age),
             "--language", "en", "--practitioner", PRACTITIONER]
-    extra = {"plan": ",".join(WALK_PLAN), "child_chooses": "no", **extra}
+    extra = {"plan": ",".join(WALK_PLAN), "child_chooses": "no", "case_about": CASE_ABOUT, **extra}
     for name, value in extra.items():
         args += [f"--{name.replace('_', '-')}", value]
     return Chat(servers, servers.cli(*args).strip())
@@ -79,7 +81,8 @@ class Walk:
         return self.questions[self.position][1]
 
     def ask(self, position: int, rephrase: bool = False) -> str:
-        return WORDING.text(f"utter_ask_{self.questions[position][1]}", self.band, rephrase, self.last_words)
+        return WORDING.text(f"utter_ask_{self.questions[position][1]}", self.band, rephrase, self.last_words,
+                            case_about=CASE_ABOUT)
 
     def _next_position(self) -> int:
         following = self.position + 1
@@ -337,7 +340,7 @@ def test_the_three_houses_in_the_order_the_child_chooses_until_they_say_thats_al
     assert answers == walk.expected_answers
     assert [a[1] for a in answers] == [
         "three_houses_first", "three_houses_dreams", "three_houses_dreams_more", "three_houses_dreams_more",
-        "three_houses_good", "three_houses_worries", "closing_looking_forward",
+        "three_houses_good", "three_houses_worries", "closing_mood", "closing_looking_forward",
     ]
     check_transcript(servers, chat)
 
@@ -406,7 +409,7 @@ def test_the_child_chooses_what_to_do_next_and_their_words_are_quoted_back_exact
     assert texts(chat.tap(payload_of("one_home"))) == [WORDING.text("utter_ask_feelings_school", band)]
     # only the scale is left: no choice to offer
     assert texts(chat.tap("/skip")) == [WORDING.text("utter_ask_scale_score", band)]
-    assert texts(chat.tap("/dont_know")) == [WORDING.text("utter_ask_closing_looking_forward", band)]
+    assert texts(chat.tap("/dont_know")) == [WORDING.text("utter_ask_closing_mood", band)]
 
     document, answers = summary_answers(servers, chat.sender)
     assert [a["key"] for a in document["activities"]] == ["warm_up", "choose_next", "three_wishes", "feelings", "scale"]
@@ -419,7 +422,7 @@ def test_the_child_chooses_what_to_do_next_and_their_words_are_quoted_back_exact
     check_transcript(servers, chat)
 
 
-def test_the_read_back_and_sharing_go_over_each_activity_and_keep_both_versions(servers):
+def test_the_read_back_goes_over_each_activity_keeps_both_versions_and_sharing_is_asked_once(servers):
     band = "age_8_11"
     chat = new_session(servers, 9, plan="warm_up,three_wishes,read_back,sharing")
     chat.tap("/start")
@@ -439,31 +442,27 @@ def test_the_read_back_and_sharing_go_over_each_activity_and_keep_both_versions(
     assert texts(second) == read_back("three_wishes", "“A dog”\n“  10[ish] more holidays\nwith {everyone}”")
     assert texts(chat.tap(payload_of("change"))) == [WORDING.text("utter_ask_read_back_change", band, about_name=names["three_wishes"])]
     sharing = chat.say("and a cat called Pip")
-    assert texts(sharing) == [
-        WORDING.text("utter_intro_sharing", band),
-        WORDING.text("utter_ask_sharing_preference", band, about_name=names["warm_up"]),
-    ]
+    # sharing: once, about everything the child said
+    assert texts(sharing) == [WORDING.text("utter_intro_sharing", band), WORDING.text("utter_ask_sharing_preference", band)]
     titles = {b["payload"]: b["title"] for b in sharing[-1]["buttons"]}
-    assert titles[payload_of("practitioner_tells_judge")] == f"🗣 I'd like {PRACTITIONER} to tell the judge instead"
-    assert texts(chat.tap(payload_of("share"))) == [
-        WORDING.text("utter_ask_sharing_preference", band, about_name=names["three_wishes"])
-    ]
-    label = titles[payload_of("not_parents")]
-    assert texts(chat.tap(payload_of("not_parents"))) == [WORDING.text("utter_ask_sharing_more", band, last_words=label)]
-    assert texts(chat.say("It's private")) == [WORDING.text("utter_ask_closing_looking_forward", band)]
+    assert titles[payload_of("practitioner_tells_judge")] == WORDING.variation(
+        "utter_ask_sharing_preference", band)["buttons"][1]["title"].replace("{practitioner_name}", PRACTITIONER)
+    label = titles[payload_of("someone_not_to_read")]
+    assert texts(chat.tap(payload_of("someone_not_to_read"))) == [WORDING.text("utter_ask_sharing_more", band, last_words=label)]
+    assert texts(chat.say("It's private")) == [WORDING.text("utter_ask_closing_mood", band)]
+    chat.tap("/skip")
     chat.say("Pizza tonight")
 
     document, answers = summary_answers(servers, chat.sender)
     wishes = [a[3] for a in answers if a[0] == "three_wishes"]
     assert wishes == ["A dog", None, "  10[ish] more holidays\nwith {everyone}"]  # the first words, kept
     assert [(a["activity"], a["about_activity"], a["prompt_key"], a["choice"], a["text"])
-            for a in document["answers"] if a["about_activity"]] == [
+            for a in document["answers"] if a["activity"] in ("read_back", "sharing")] == [
         ("read_back", "warm_up", "read_back_check", "right", None),
         ("read_back", "three_wishes", "read_back_check", "change", None),
         ("read_back", "three_wishes", "read_back_change", None, "and a cat called Pip"),
-        ("sharing", "warm_up", "sharing_preference", "share", None),
-        ("sharing", "three_wishes", "sharing_preference", "not_parents", None),
-        ("sharing", "three_wishes", "sharing_more", None, "It's private"),
+        ("sharing", None, "sharing_preference", "someone_not_to_read", None),
+        ("sharing", None, "sharing_more", None, "It's private"),
     ]
     read_back_prompt = [a["prompt"] for a in document["answers"] if a["prompt_key"] == "read_back_check"]
     assert read_back_prompt == [WORDING.text("utter_ask_read_back_check", band)] * 2
@@ -474,12 +473,50 @@ def test_the_read_back_and_sharing_go_over_each_activity_and_keep_both_versions(
     check_transcript(servers, chat)
 
 
+@pytest.mark.parametrize("age,band", [(6, "age_4_7"), (13, "age_12_17")])
+def test_words_that_raised_a_flag_are_never_read_back_and_the_child_is_told_they_will_be_talked_about(servers, age, band):
+    chat = new_session(servers, age, plan="warm_up,three_wishes,read_back,sharing")
+    chat.tap("/start")
+    chat.say("Drawing dragons")
+    disclosure = "my uncle hurts me when mum is out"
+    assert texts(chat.say(disclosure))[-1] == WORDING.text("utter_ask_safeguarding_check", band)
+    chat.tap("/deny")  # carry on: the second wish
+    chat.say("A dog")
+    intro = chat.say("A bike")
+    flagged = WORDING.text("utter_read_back_flagged", band)
+    assert texts(intro)[:2] == [WORDING.text("utter_intro_read_back", band), flagged]
+    wishes = chat.tap(payload_of("right"))
+    assert texts(wishes)[1] == "“A dog”\n“A bike”"  # the flagged words are left out
+    sharing = chat.tap(payload_of("right"))
+    assert texts(sharing) == [WORDING.text("utter_intro_sharing", band), flagged,
+                              WORDING.text("utter_ask_sharing_preference", band)]
+    chat.tap(payload_of("share"))
+    said_back = [m.get("text") or "" for _, status, reply in chat.exchanges[3:] for m in reply]
+    assert not [text for text in said_back if "uncle" in text]  # never shown, never read aloud again
+    document, _ = summary_answers(servers, chat.sender)
+    assert disclosure in [a["text"] for a in document["answers"]]  # still the child's answer, in the record
+    check_transcript(servers, chat)
+
+
+def test_the_question_naming_what_the_case_is_about_is_asked_only_when_the_practitioner_gave_it(servers):
+    band = "age_8_11"
+    for case_about, asked in ((CASE_ABOUT, True), ("", False)):
+        chat = new_session(servers, 9, plan="judge_message", case_about=case_about)
+        chat.tap("/start")
+        chat.say("That I like my school")
+        reply = chat.say("To stay where I am")
+        arrangements = WORDING.text("utter_ask_judge_message_arrangements", band, case_about=CASE_ABOUT)
+        following = arrangements if asked else WORDING.text("utter_ask_judge_message_contact", band)
+        assert texts(reply) == [following]
+        assert (CASE_ABOUT in arrangements) and (texts(reply)[0] == arrangements) == asked
+
+
 def test_the_read_back_is_left_out_when_the_child_has_said_nothing(servers):
     chat = new_session(servers, 15, plan="three_wishes,read_back,sharing")
     chat.tap("/start")
     chat.tap("/skip")
     chat.tap("/dont_know")
-    assert texts(chat.tap("/skip")) == [WORDING.text("utter_ask_closing_looking_forward", "age_12_17")]
+    assert texts(chat.tap("/skip")) == [WORDING.text("utter_ask_closing_mood", "age_12_17")]
 
 
 def test_stopping_keeps_what_was_said_and_ends_the_session(servers):

@@ -102,6 +102,7 @@ def details(summary: Dict[str, Any], wording: Dict[str, Any]) -> List[List[str]]
         (labels["practitioner"], s["practitioner"]),
         (labels["present"], s["present"] or labels["none_recorded"]),
         (labels["place"], s["place"] or labels["not_recorded"]),
+        (labels["case_about"], s.get("case_about") or labels["not_given"]),
         (labels["seen_alone"], {True: labels["yes"], False: labels["no"]}.get(s.get("seen_alone"), labels["not_recorded"])),
         (labels["read_aloud"], labels["on"] if s.get("read_aloud") else labels["off"]),
         (labels["prompt_pack_version"], s["prompt_pack_version"]),

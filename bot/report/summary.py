@@ -68,6 +68,7 @@ def build_summary(
             "practitioner": session.practitioner,
             "present": session.present,
             "place": session.place,
+            "case_about": session.case_about,
             "date": started.astimezone(zone).date().isoformat(),
             "time_zone": time_zone,
             "started_at": _iso(session.started_at),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Set
 
 from sqlalchemy import select
 
@@ -72,6 +72,11 @@ class Flags:
                 select(models.Flag).where(models.Flag.session_id == session_id).order_by(models.Flag.id)
             ).scalars()
             return [self._info(row) for row in rows]
+
+    def message_ids(self, session_id: str) -> Set[str]:
+        """The child's messages that raised a flag in the session (nothing decrypted)."""
+        with self._sessions() as db:
+            return set(db.execute(select(models.Flag.message_id).where(models.Flag.session_id == session_id)).scalars())
 
     def unacknowledged(self, owner_id: Optional[int] = None) -> List[FlagInfo]:
         """Flags no one has acknowledged yet, oldest first: of one practitioner's cases, or of all."""

@@ -115,6 +115,9 @@ class Session(Base):
     child_chooses = Column(Boolean, nullable=False, default=True)
     read_aloud = Column(Boolean, nullable=False, default=False)
     seen_alone = Column(Boolean)  # None: not recorded
+    # what the case is about, in neutral words the practitioner chose to say to the child ("where you
+    # live"): encrypted, as it may name the child's family; None: not given
+    case_about_encrypted = Column(Text)
     prompt_pack_version = Column(String(64), nullable=False)
     status = Column(String(16), nullable=False)  # new, active, completed, stopped (by the child), ended (by the practitioner)
     created_at = Column(DateTime(timezone=True), nullable=False)

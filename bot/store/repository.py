@@ -64,6 +64,7 @@ class SessionInfo:
     created_at: datetime
     started_at: Optional[datetime]
     ended_at: Optional[datetime]
+    case_about: Optional[str] = None  # the practitioner's neutral words for what the case is about
 
     @property
     def is_open(self) -> bool:
@@ -152,6 +153,7 @@ class Store:
         owner_id: Optional[int] = None,
         present: Optional[str] = None,
         place: Optional[str] = None,
+        case_about: Optional[str] = None,
     ) -> SessionInfo:
         now = utcnow()
         with self._sessions.begin() as db:
@@ -171,6 +173,7 @@ class Store:
                 language=language, practitioner=practitioner, present=present, place=place, plan=plan,
                 child_chooses=child_chooses, read_aloud=read_aloud, seen_alone=seen_alone,
                 prompt_pack_version=prompt_pack_version, created_at=now, started_by=owner_id,
+                case_about_encrypted=self._cipher.encrypt(case_about),
             )
 
     def create_practice_session(
@@ -288,6 +291,7 @@ class Store:
             created_at=_utc(row.created_at),
             started_at=_utc(row.started_at),
             ended_at=_utc(row.ended_at),
+            case_about=self._cipher.decrypt(row.case_about_encrypted),
         )
 
     # transcript -------------------------------------------------------------------------------

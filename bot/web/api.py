@@ -89,6 +89,7 @@ def create_session():
             read_aloud=body.get("read_aloud") if isinstance(body.get("read_aloud"), bool) else None,
             seen_alone=body.get("seen_alone") if isinstance(body.get("seen_alone"), bool) else None,
             owner_id=g.user.id,
+            case_about=_optional_text(body.get("case_about")),
         )
     except SessionInputError as error:
         return _error(400, "bad_session", str(error))

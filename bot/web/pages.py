@@ -25,6 +25,7 @@ class StartForm(FlaskForm):
     language = SelectField()
     present = StringField(validators=[Optional(), Length(max=500)])
     place = StringField(validators=[Optional(), Length(max=500)])
+    case_about = StringField(validators=[Optional(), Length(max=80)])
     read_aloud = SelectField(choices=[("auto", "auto"), ("on", "on"), ("off", "off")], default="auto")
     activities = SelectMultipleField(widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     child_chooses = BooleanField(default=True)
@@ -82,6 +83,7 @@ def start():
                 read_aloud={"on": True, "off": False}.get(form.read_aloud.data),
                 seen_alone={"yes": True, "no": False}.get(form.seen_alone.data),
                 owner_id=user.id,
+                case_about=form.case_about.data or None,
             )
         except (SessionInputError, CaseNotYours) as error:
             problem = str(error)
