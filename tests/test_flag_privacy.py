@@ -58,15 +58,18 @@ def test_found_by_is_stored_encrypted_and_read_back_as_it_was(store, session, da
 def test_migration_0014_encrypts_the_flags_an_older_version_kept_in_the_clear(tmp_path):
     url, key = f"sqlite:///{tmp_path / 'old.db'}", new_key()
     migrate(url, "0013")
-    store = Store(url, key)
-    session = start_session(store, PromptPack.load(ROOT), case_reference="OLD-1", child_name="Kit", age=9,
-                            language="en", practitioner="Alex")
-    store.close()
     engine = create_engine(url, future=True)
-    with engine.begin() as connection:
+    session_id = "00000000-0000-0000-0000-000000000001"
+    with engine.begin() as connection:  # rows as that version wrote them (today's models have more columns)
+        connection.execute(text(
+            "INSERT INTO cases (id, reference, practitioner, created_at) VALUES (1, 'OLD-1', 'Alex', '2026-01-01')"))
+        connection.execute(text(
+            "INSERT INTO sessions (id, case_id, child_name_encrypted, age, age_band, language, practitioner, plan, "
+            "child_chooses, read_aloud, prompt_pack_version, status, created_at) VALUES (:s, 1, :n, 9, 'age_8_11', "
+            "'en', 'Alex', '[]', 1, 0, 'old', 'new', '2026-01-01')"), {"s": session_id, "n": Cipher(key).encrypt("Kit")})
         connection.execute(text(
             "INSERT INTO flags (session_id, message_id, words_encrypted, at, found_by) "
-            "VALUES (:s, 'm1', :w, '2026-01-01 10:00:00', :f)"), {"s": session.id, "w": Cipher(key).encrypt("words"),
+            "VALUES (:s, 'm1', :w, '2026-01-01 10:00:00', :f)"), {"s": session_id, "w": Cipher(key).encrypt("words"),
                                                                    "f": json.dumps(FOUND_BY)})
     engine.dispose()
     with pytest.raises(RuntimeError, match="data key"):
@@ -77,7 +80,7 @@ def test_migration_0014_encrypts_the_flags_an_older_version_kept_in_the_clear(tm
     [row] = raw_flag_rows(url)
     assert "found_by" not in row and names_a_concern(json.dumps(row, default=str)) == []
     store = Store(url, key)
-    assert Flags(store).of_session(session.id)[0].found_by == FOUND_BY
+    assert Flags(store).of_session(session_id)[0].found_by == FOUND_BY
     store.close()
 
     migrate_down(url, key)

@@ -48,7 +48,9 @@ def test_every_file_the_guide_points_to_is_there():
 def test_the_story_script_writes_the_stories_the_project_has(tmp_path):
     for name in ("domain.yml", "activities.yml"):
         shutil.copy(ROOT / name, tmp_path / name)
-    (tmp_path / "data" / "stories").mkdir(parents=True)
+    # each activity's own story file says how it starts (the script reads it); session.yml it writes
+    shutil.copytree(ROOT / "data" / "stories", tmp_path / "data" / "stories")
+    (tmp_path / "data" / "stories" / "session.yml").unlink()
     (tmp_path / "tests" / "stories").mkdir(parents=True)
     # the script keeps the hand-written stories at the end of this file
     shutil.copy(ROOT / "tests" / "stories" / "test_conversations.yml", tmp_path / "tests" / "stories")

@@ -1,13 +1,13 @@
 """The summary of a session for the practitioner's court report, as plain data.
 
 Its JSON form is a stable interface for other tools: `session`, `activities` and `answers` (each with
-`activity`, `prompt_key`, `prompt`, `text`, `kind`, `at`, and for a read-back or sharing answer the
+`activity`, `prompt_key`, `prompt`, `text`, `kind`, `at`, and for a read-back answer the
 `about_activity`, and the practitioner's `included` and `note`), `flags` (possible safeguarding
 disclosures: the child's exact words, when, the activity and prompt, what the bot said back, whether
 the practitioner acknowledged the alert; always in, whatever was left out), `observations` (the
 practitioner's, during the session), `content_hash`, then two groupings of those same answers for the report: `choices` (each choice
 the child made, such as a feeling or a scale score, with their words about it) and `gone_over` (the
-read-back and sharing preferences, activity by activity). The child's words are exactly as stored."""
+read-back, activity by activity). The child's words are exactly as stored."""
 from __future__ import annotations
 
 import hashlib
@@ -175,7 +175,7 @@ def _choices(pack: PromptPack, done: List[str], rows: List[Dict[str, Any]]) -> L
 
 
 def _gone_over(pack: PromptPack, done: List[str], rows: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    """The read-back and the sharing preferences: for each activity gone over, the child's answers."""
+    """The read-back: for each activity gone over, the child's answers."""
     sections = []
     for key in done:
         activity = pack.activities.get(key)
