@@ -38,7 +38,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import action_response_check, atomic_turn, channel_auth, interpolation, logs, practice
+from bot import action_response_check, atomic_turn, channel_auth, choice_order, interpolation, logs, practice
 from bot.config import Settings, load_settings
 from bot.incoming import BadRequest, Incoming, button_intents, parse_incoming
 from bot.safeguarding.concern import CONCERN_ENTITY, DISCLOSURE_INTENT, Concern, find_concern

@@ -10,8 +10,6 @@ import pytest
 import yaml
 from sqlalchemy import create_engine, text
 
-from bot.prompt_pack import PromptPack
-from bot.sessions import start_session
 from bot.store.crypto import Cipher, new_key
 from bot.store.db import migrate
 from bot.store.flags import Flags

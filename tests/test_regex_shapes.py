@@ -10,7 +10,6 @@ import ast
 import re
 import sre_constants
 import sre_parse
-from pathlib import Path
 from typing import Iterator, List, Optional, Tuple
 
 import pytest

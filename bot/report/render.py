@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from bot.report.escape import QUOTE_PREFIX, html_words, markdown_text, markdown_words  # QUOTE_PREFIX: for callers
+from bot.report.escape import QUOTE_PREFIX, html_words, markdown_text, markdown_words  # noqa: F401 (QUOTE_PREFIX: for callers)
 from bot.report.outline import outline, own_page
 from bot.report.word import render_word
 
