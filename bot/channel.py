@@ -30,7 +30,7 @@ import weakref
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Awaitable, Callable, Dict, FrozenSet, List, Optional, Text, Tuple
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
 from rasa.shared.core.constants import DEFAULT_INTENTS
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -47,6 +47,7 @@ from bot.store.flags import Flags
 from bot.store.repository import BotMessage, Store
 from bot.store.tracker_events import drop_events_after, last_event_id
 from bot.typed_controls import ANSWER_INTENT, effective_intent
+from bot.verbatim_output import VerbatimOutput
 
 logger = logging.getLogger(__name__)
 # Every NLU graph run and safeguarding check of the channel, in this one thread: off the event loop
@@ -157,7 +158,7 @@ class TabletInput(InputChannel):
                 # does not): anything else is the child's answer
                 parse_data["intent"] = {"name": ANSWER_INTENT, "confidence": 1.0}
 
-            collector = CollectingOutputChannel()
+            collector = VerbatimOutput()
             message = UserMessage(
                 incoming.text,
                 collector,
