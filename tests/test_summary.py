@@ -232,3 +232,13 @@ def test_the_method_of_engagement_says_whether_the_child_was_seen_alone(store, p
                                 practitioner="Alex", seen_alone=seen_alone)
         markdown = render(build_summary(store, pack, session.id, "Europe/London"), "md")
         assert f"- **{wording()['details']['seen_alone']}:** {shown}\n" in markdown
+
+
+def test_a_read_back_answer_kept_without_what_it_was_about_still_renders_in_every_format(store, pack, session):
+    store.record_answer(session.id, activity="read_back", prompt_key="read_back_change", prompt_text="Tell me more.",
+                        kind="answer", text="and my cat", message_id="m1")  # as `make bench` and older data have it
+    summary = build_summary(store, pack, session.id, "Europe/London", include_all=True)
+    [section] = summary["gone_over"]
+    assert [about["title"] for about in section["about"]] == [pack.title("read_back")]
+    for fmt in ("md", "html", "docx", "json"):
+        assert render(summary, fmt)

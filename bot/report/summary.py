@@ -191,7 +191,8 @@ def _gone_over(pack: PromptPack, done: List[str], rows: List[Dict[str, Any]]) ->
             "about": [
                 {
                     "activity": about,
-                    "title": pack.title(about),
+                    # (an answer an older version kept without what it was about: the read-back's own title)
+                    "title": pack.title(about) if about else activity.title,
                     "answers": [r for r in rows if r["activity"] == key and r["about_activity"] == about],
                 }
                 for about in about_order
