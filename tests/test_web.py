@@ -425,6 +425,8 @@ def test_read_aloud_the_practitioners_controls_and_nothing_leaves_the_app(server
     session_id = start_in_browser(page, servers, 6, ["warm_up", "three_wishes"], case="BROWSER-CONTROLS")
     question = WORDING.text("utter_ask_warm_up_likes", "age_4_7")
     wait_for_question(page, question)
+    talk = WEB_WORDING["chat"]["talk"]["age_4_7"].replace("{practitioner_name}", "Alex Morgan")
+    assert page.locator("#talk").is_visible() and page.inner_text("#talk").endswith(talk)  # always there
     assert question in page.evaluate("window.__spoken")  # read aloud by default for 4-7
     spoken = len(page.evaluate("window.__spoken"))
     page.locator(".message button.speak").last.click()
