@@ -7,7 +7,7 @@ import json
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.flow import STARTED_SLOT
@@ -15,6 +15,8 @@ from actions.store import answers_and_flagged, get_prompt_pack, get_store
 from bot.flow import choices_now
 from bot.read_back import FLAGGED_RESPONSE, HEARD_RESPONSE, heard_text
 from bot.store.flags import Flags
+
+FLAGGED_SAID_SLOT = "flagged_apart_said"
 
 
 class ActionAskChooseNextActivity(Action):
@@ -41,8 +43,8 @@ class ActionAskChooseNextActivity(Action):
 
 class ActionSayFlaggedApart(Action):
     """At the start of the read-back and of sharing: if words the child wrote raised a safeguarding
-    flag, they are not gone over here; the child is told the practitioner will talk with them about
-    them (utter_read_back_flagged). Says nothing otherwise."""
+    flag, they are not gone over; the child is told, once in the session (saying it again would keep
+    pointing at it), that the practitioner will talk with them about them (utter_read_back_flagged)."""
 
     def name(self) -> Text:
         return "action_say_flagged_apart"
@@ -50,9 +52,12 @@ class ActionSayFlaggedApart(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        if await asyncio.to_thread(Flags(get_store()).message_ids, tracker.sender_id):
-            dispatcher.utter_message(response=FLAGGED_RESPONSE)
-        return []
+        if tracker.get_slot(FLAGGED_SAID_SLOT):
+            return []
+        if not await asyncio.to_thread(Flags(get_store()).message_ids, tracker.sender_id):
+            return []
+        dispatcher.utter_message(response=FLAGGED_RESPONSE)
+        return [SlotSet(FLAGGED_SAID_SLOT, True)]
 
 
 class ActionAskReadBackCheck(Action):

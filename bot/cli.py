@@ -5,10 +5,14 @@ import argparse
 import getpass
 import json
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import List, Optional, Union
 
 from bot.config import PROJECT_ROOT, SettingsError, load_settings
+
+
+LOGIN_RECORDS_KEPT = timedelta(days=1)  # a log-in is kept a day, then `purge` forgets it
 
 
 class CommandError(Exception):
@@ -191,11 +195,20 @@ def _erase(args) -> None:
 def _purge(_args) -> None:
     from bot.store.erasure import purge
 
+    from bot.store.accounts import Accounts
+    from bot.store.logins import Logins
+    from bot.store.repository import utcnow
+
     settings = load_settings()
-    erased = purge(_store(), settings.tracker_db, settings.retention_days, f"command line ({getpass.getuser()})")
+    store = _store()
+    erased = purge(store, settings.tracker_db, settings.retention_days, f"command line ({getpass.getuser()})")
     for case in erased:
         print(f"Erased case {case.case_reference}: {case.sessions} sessions, {case.answers} answers.")
     print(f"{len(erased)} cases closed more than {settings.retention_days} days ago erased.")
+    # what log-ins leave behind: failed attempts past their window, log-ins over a day old
+    failures = Accounts(store).forget_failures()
+    logins = Logins(store).forget_older_than(utcnow() - LOGIN_RECORDS_KEPT)
+    print(f"Forgot {failures} failed log-ins and {logins} log-ins that have ended or expired.")
 
 
 def _keys_rotate(_args) -> None:

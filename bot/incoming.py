@@ -25,7 +25,7 @@ _PAYLOAD = re.compile(r'/([a-z][a-z0-9_]{0,63})(\{"choice": ?"[A-Za-z0-9_]{1,64}
 CHOICE_INTENT = "choose"
 # The chat page's own buttons (bot/web/templates/chat.html), its first message, and /repeat,
 # which the API documents (README); every other button intent comes from the domain's responses.
-PAGE_INTENTS = frozenset({"start", "skip", "dont_know", "help", "take_break", "stop", "repeat"})
+PAGE_INTENTS = frozenset({"start", "skip", "dont_know", "help", "take_break", "stop", "repeat", "talk_to_practitioner"})
 # Never from a button, whatever a trainer writes: an answer is typed, and a disclosure is only ever
 # the channel's own finding (bot/safeguarding/).
 NEVER_BUTTONS = frozenset({"inform", "disclosure"})

@@ -113,6 +113,7 @@ def _case_about(words: Optional[str]) -> Optional[str]:
     line, since the child hears it inside a sentence."""
     if words is None or not words.strip():
         return None
+    words = words.strip()  # the practitioner's words, said inside a sentence (never the child's)
     if len(words) > CASE_ABOUT_MAX or "\n" in words or "\r" in words:
         raise SessionInputError(f"what the case is about must be one line of at most {CASE_ABOUT_MAX} characters")
     return words

@@ -175,8 +175,11 @@ def test_words_that_raised_a_flag_are_left_out_of_the_read_back_and_the_child_is
     assert dispatcher.messages == []  # nothing flagged: nothing said
     Flags(actions_use).record(session.id, "m1", words="he hurts me", activity="three_wishes", prompt="Q",
                               found_by={"lexicon": [], "intent_confidence": 0.9})
-    dispatcher, _ = run(ActionSayFlaggedApart(), Tracker.from_dict(state))
+    dispatcher, said = run(ActionSayFlaggedApart(), Tracker.from_dict(state))
     assert [m["response"] for m in dispatcher.messages] == ["utter_read_back_flagged"]
+    state["slots"].update(slot_events(said))
+    dispatcher, _ = run(ActionSayFlaggedApart(), Tracker.from_dict(state))
+    assert dispatcher.messages == []  # said once a session
     _, events = run(ActionNextActivity(), Tracker.from_dict(state))
     state["slots"].update(slot_events(events))
     dispatcher, _ = run(ActionAskReadBackCheck(), Tracker.from_dict(state))

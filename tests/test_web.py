@@ -19,6 +19,7 @@ from tests.servers import ROOT, Wording
 pytestmark = pytest.mark.servers
 
 PASSWORD = "correct horse battery staple"
+PIN = "97531"  # the code the practitioner chooses for their panel on the tablet
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "var" / "test-results" / "screenshots"
 WORDING = Wording("Alex Morgan")
@@ -215,6 +216,7 @@ def start_in_browser(page, servers, age, plan, case="BROWSER-1", shot=None):
     page.fill("#case_reference", case)
     page.fill("#child_name", "Zoë")
     page.fill("#age", str(age))
+    page.fill("#panel_pin", PIN)
     for box in page.query_selector_all("input[name=activities]"):
         if (box.get_attribute("value") in plan) != box.is_checked():
             box.click()
@@ -227,11 +229,11 @@ def start_in_browser(page, servers, age, plan, case="BROWSER-1", shot=None):
 
 
 def open_panel(page):
-    """The practitioner's ⋯ panel on a tablet in child mode: their password first."""
+    """The practitioner's ⋯ panel on a tablet in child mode: their code first."""
     page.click("#practitioner-open")
     page.wait_for_selector("#unlock-form:not([hidden])")
     assert page.locator("#panel-controls").is_hidden()
-    page.fill("#panel-password", PASSWORD)
+    page.fill("#panel-pin", PIN)
     page.click("#unlock")
     page.wait_for_selector("#panel-controls:not([hidden])")
 
@@ -507,7 +509,7 @@ def test_a_disclosure_alerts_the_practitioner_discreetly_and_the_acknowledgement
     context.close()
 
 
-def test_the_tablet_in_child_mode_goes_nowhere_but_the_chat_and_the_panel_asks_for_the_password(servers, browser):
+def test_the_tablet_in_child_mode_goes_nowhere_but_the_chat_and_the_panel_asks_for_the_code(servers, browser):
     alex = Api(servers, "alex")
     other = alex.new_session(case_reference="ANOTHER-CHILD")
     alex.say(other, payload="/start")
@@ -528,15 +530,23 @@ def test_the_tablet_in_child_mode_goes_nowhere_but_the_chat_and_the_panel_asks_f
     assert (api.status, api.json()["error"]) == (403, "child_mode")
     wait_for_question(page, WORDING.text("utter_ask_warm_up_likes", "age_8_11"))
 
-    page.click("#practitioner-open")  # a child tapping the practitioner's button finds a password box
+    page.fill("#typed", "Football")
+    page.click("#send")
+    wait_for_question(page, WORDING.text("utter_ask_closing_mood", "age_8_11"))
+    page.reload()  # the page shows the same question again, and nothing is sent for the child
+    wait_for_question(page, WORDING.text("utter_ask_closing_mood", "age_8_11"))
+    child_turns = [t.payload or t.text for t in servers.store().transcript(session_id) if t.speaker == "child"]
+    assert child_turns == ["/start", "Football"]
+
+    page.click("#practitioner-open")  # a child tapping the practitioner's button finds a box for a code
     page.wait_for_selector("#unlock-form:not([hidden])")
     assert page.locator("#end").is_hidden() and page.locator("#note").is_hidden()
     screenshot(page, "practitioner-panel-locked")
     check_accessibility(page)
-    page.fill("#panel-password", "1234")
+    page.fill("#panel-pin", "1234")
     page.click("#unlock")
     page.wait_for_function("() => document.getElementById('unlock-status').textContent.length > 0")
-    assert page.inner_text("#unlock-status") == WEB_WORDING["practitioner_controls"]["wrong_password"]
+    assert page.inner_text("#unlock-status") == WEB_WORDING["practitioner_controls"]["wrong_pin"]
     assert page.locator("#end").is_hidden()
     page.click("#practitioner-close")
 

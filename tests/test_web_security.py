@@ -26,6 +26,7 @@ from bot.web import create_app
 from tests.servers import ROOT, free_port
 
 PASSWORD = "correct horse battery staple"
+PIN = "2468"  # the code the practitioner chooses for their panel on the tablet
 
 
 @pytest.fixture
@@ -58,7 +59,7 @@ def start_on_the_form(client, case="CHILD-1", child="Kit") -> str:
     form = client.get("/sessions/new").get_data(as_text=True)
     started = client.post("/sessions/new", data={
         "csrf_token": csrf_of(form), "case_reference": case, "child_name": child, "age": "9", "language": "en",
-        "activities": ["warm_up"], "read_aloud": "auto", "seen_alone": "",
+        "activities": ["warm_up"], "read_aloud": "auto", "seen_alone": "", "panel_pin": PIN,
     })
     assert started.status_code == 302, started.get_data(as_text=True)
     return started.headers["Location"].rsplit("/", 1)[1]
@@ -120,9 +121,11 @@ def test_in_child_mode_the_chat_reads_back_only_what_it_shows_and_no_childs_word
     store.record_bot_replies(session_id, "m1", [BotMessage("What do you like doing?", None)])
     store.record_child_turn(session_id, "m2", input="typed", text="a secret only the court may read", payload=None)
     store.record_bot_replies(session_id, "m2", [BotMessage("Thank you.", None), BotMessage("What is your wish?", None)])
+    store.record_child_turn(session_id, "m3", input="typed", text="still being answered", payload=None)
     history = tablet.get(f"/api/sessions/{session_id}/messages").json
-    assert [m["text"] for m in history["messages"]] == ["Thank you.", "What is your wish?"]
-    assert "a secret only the court may read" not in str(history)
+    assert [m["text"] for m in history["shown"]] == ["Thank you.", "What is your wish?"]  # shown again on a reload
+    assert "messages" not in history and "a secret only the court may read" not in str(history)
+    assert history["status"] == "new"  # the chat page sends /start only to a session not begun
     events = [e["action"] for e in Reviews(store).audit_events("CHILD-1")]
     assert "view_transcript" not in events  # nothing of the child's words was read
 
@@ -143,15 +146,17 @@ def test_the_practitioners_panel_needs_their_password_and_ending_the_session_log
     assert store.observations(session_id) == [] and Flags(store).of_session(session_id)[0].acknowledged_at is None
     assert store.get_session(session_id).status == "new"
 
-    wrong = tablet.post(f"{api}/unlock", json={"password": "a guess by a child"}, headers=csrf)
-    assert (wrong.status_code, wrong.json["error"]) == (401, "wrong_password")
-    assert tablet.post(f"{api}/unlock", json={"password": PASSWORD}).status_code == 400  # CSRF still checked
-    opened = tablet.post(f"{api}/unlock", json={"password": PASSWORD}, headers=csrf)
+    wrong = tablet.post(f"{api}/unlock", json={"pin": "1234"}, headers=csrf)
+    assert (wrong.status_code, wrong.json["error"]) == (401, "wrong_pin")
+    refused = tablet.post(f"{api}/unlock", json={"pin": PASSWORD}, headers=csrf)  # the account's password is not it
+    assert (refused.status_code, refused.json["error"]) == (401, "wrong_pin")
+    assert tablet.post(f"{api}/unlock", json={"pin": PIN}).status_code == 400  # CSRF still checked
+    opened = tablet.post(f"{api}/unlock", json={"pin": PIN}, headers=csrf)
     assert opened.status_code == 200 and opened.json["unlocked_until"]
     assert tablet.post(f"{api}/observations", json={"text": "Calm"}, headers=csrf).status_code == 201
     assert tablet.post(f"{api}/lock", headers=csrf).status_code == 200  # the panel closed
     assert tablet.post(f"{api}/observations", json={"text": "again"}, headers=csrf).json["error"] == "panel_locked"
-    tablet.post(f"{api}/unlock", json={"password": PASSWORD}, headers=csrf)
+    tablet.post(f"{api}/unlock", json={"pin": PIN}, headers=csrf)
     seen = tablet.post(f"{api}/flags/{flag.id}/acknowledge", headers=csrf)
     assert seen.status_code == 200 and seen.json["acknowledged_by"] == "alex"
     ended = tablet.post(f"{api}/end", headers=csrf)
@@ -169,20 +174,35 @@ def test_the_panel_stays_open_only_a_few_minutes(app, monkeypatch):
     log_in(tablet)
     session_id = start_on_the_form(tablet)
     csrf = {"X-CSRFToken": csrf_of(tablet.get(f"/chat/{session_id}").get_data(as_text=True))}
-    tablet.post(f"/api/sessions/{session_id}/unlock", json={"password": PASSWORD}, headers=csrf)
+    tablet.post(f"/api/sessions/{session_id}/unlock", json={"pin": PIN}, headers=csrf)
     later = logins_module.utcnow() + timedelta(minutes=PANEL_OPEN_MINUTES, seconds=1)
     monkeypatch.setattr(logins_module, "utcnow", lambda: later)
     refused = tablet.post(f"/api/sessions/{session_id}/end", headers=csrf)
     assert refused.json["error"] == "panel_locked"
 
 
+def test_a_child_guessing_codes_logs_the_tablet_out_and_locks_nobody_out_of_their_account(app):
+    from bot.store.logins import MAX_PIN_FAILURES
+
+    tablet = app.test_client()
+    log_in(tablet)
+    session_id = start_on_the_form(tablet)
+    csrf = {"X-CSRFToken": csrf_of(tablet.get(f"/chat/{session_id}").get_data(as_text=True))}
+    for _ in range(MAX_PIN_FAILURES - 1):
+        assert tablet.post(f"/api/sessions/{session_id}/unlock", json={"pin": "0000"}, headers=csrf).json["error"] == "wrong_pin"
+    last = tablet.post(f"/api/sessions/{session_id}/unlock", json={"pin": "0000"}, headers=csrf)
+    assert (last.status_code, last.json["error"]) == (401, "not_logged_in")
+    assert tablet.get(f"/chat/{session_id}").headers["Location"].startswith("/login")
+    assert log_in(tablet).status_code == 302  # the practitioner logs straight back in, from the same tablet
+
+
 def test_log_out_of_this_tablet_needs_no_password_and_ends_child_mode(app):
     tablet = app.test_client()
     log_in(tablet)
     session_id = start_on_the_form(tablet)
-    chat = tablet.get(f"/chat/{session_id}").get_data(as_text=True)
+    assert tablet.get(f"/chat/{session_id}").status_code == 200
     cookie = session_cookie(tablet)
-    assert tablet.post("/tablet/log-out", data={"csrf_token": csrf_of(chat)}).status_code == 302
+    assert tablet.post("/tablet/log-out").status_code == 302  # no token needed: it only takes access away
     assert tablet.get(f"/chat/{session_id}").headers["Location"].startswith("/login")
     replay = app.test_client()
     replay.set_cookie("own_words_session", cookie, domain="localhost")
@@ -198,7 +218,11 @@ def test_a_practitioner_opening_a_chat_is_asked_to_hand_the_tablet_over(app):
     log_in(laptop)
     page = laptop.get(f"/chat/{session.id}").get_data(as_text=True)
     assert 'id="handover-form"' in page and 'id="conversation"' not in page
-    handed = laptop.post(f"/chat/{session.id}/hand-over", data={"csrf_token": csrf_of(page)})
+    no_code = laptop.post(f"/chat/{session.id}/hand-over", data={"csrf_token": csrf_of(page)})
+    assert no_code.status_code == 400 and 'id="handover-form"' in no_code.get_data(as_text=True)
+    short = laptop.post(f"/chat/{session.id}/hand-over", data={"csrf_token": csrf_of(page), "panel_pin": "12"})
+    assert short.status_code == 400 and laptop.get("/").status_code == 200  # still the practitioner's log-in
+    handed = laptop.post(f"/chat/{session.id}/hand-over", data={"csrf_token": csrf_of(page), "panel_pin": PIN})
     assert handed.headers["Location"] == f"/chat/{session.id}"
     assert 'id="conversation"' in laptop.get(f"/chat/{session.id}").get_data(as_text=True)
     assert laptop.get("/").headers["Location"] == f"/chat/{session.id}"
@@ -352,3 +376,23 @@ def test_an_export_of_words_holding_half_an_emoji_is_the_exact_characters_not_a_
         export = laptop.get(f"/sessions/{session.id}/export.{fmt}")
         assert export.status_code == 200, fmt
         assert half.encode("utf-8", "surrogatepass") in export.data or fmt == "json" and b"\\ud83d" in export.data
+
+
+def test_purge_forgets_failed_log_ins_past_their_window_and_log_ins_over_a_day_old(app, cli_env):
+    from sqlalchemy import text
+
+    store, accounts, _ = parts(app)
+    accounts.check_password("alex", "a wrong guess", client="203.0.113.5")
+    laptop = app.test_client()
+    log_in(laptop)  # a log-in still in use
+    with store.sessionmaker.begin() as db:
+        db.execute(text("UPDATE login_failures SET at = '2020-01-01 00:00:00'"))
+        db.execute(text("INSERT INTO logins (token_hash, user_id, created_at, ended_at, pin_failures) "
+                        "VALUES ('old', 1, '2020-01-01 00:00:00', '2020-01-01 01:00:00', 0)"))
+    purged = run_bot(cli_env, "purge")
+    assert purged.returncode == 0 and "Forgot 1 failed log-ins and 1 log-ins" in purged.stdout, purged.stderr
+    with store.sessionmaker() as db:
+        assert db.execute(text("SELECT count(*) FROM login_failures")).scalar_one() == 0
+        kept = db.execute(text("SELECT token_hash FROM logins")).scalars().all()
+    assert len(kept) == 1 and "old" not in kept
+    assert laptop.get("/").status_code == 200  # today's log-in goes on

@@ -113,6 +113,12 @@ class Accounts:
                     oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=now.tzinfo)
                     raise TooManyFailures(max(1, math.ceil((oldest + FAILURE_WINDOW - now).total_seconds() / 60)))
 
+    def forget_failures(self, now: Optional[datetime] = None) -> int:
+        """Remove the failed log-ins too old to count any more (`python -m bot purge`); how many."""
+        since = (now or utcnow()) - FAILURE_WINDOW
+        with self._sessions.begin() as db:
+            return db.execute(delete(models.LoginFailure).where(models.LoginFailure.at <= since)).rowcount
+
     def by_name(self, name: str) -> UserInfo:
         with self._sessions() as db:
             user = db.execute(select(models.User).where(models.User.name == name)).scalar_one_or_none()

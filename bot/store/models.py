@@ -60,7 +60,10 @@ class Login(Base):
     session_id = Column(String(36))
     created_at = Column(DateTime(timezone=True), nullable=False)
     ended_at = Column(DateTime(timezone=True))  # logged out, or child mode ended
-    # child mode: the practitioner re-entered their password; the panel's actions are open until then
+    # child mode: the code the practitioner chose for the panel (Argon2; never their password, which a
+    # tablet's browser may have saved), wrong codes typed so far, and until when the panel is open
+    pin_hash = Column(Text)
+    pin_failures = Column(Integer, nullable=False, default=0)
     unlocked_until = Column(DateTime(timezone=True))
 
 

@@ -16,9 +16,9 @@ from bot.sessions import SessionInputError, start_practice, start_session
 from bot.store.flags import FlagError, Flags
 from bot.store.reviews import Reviews
 from bot.store.repository import CaseNotYours, SessionInfo
-from bot.store.accounts import TooManyFailures
+from bot.store.logins import Unlock
 from bot.web import assistant, services
-from bot.web.auth import check_password, current_login, end_login, logged_in_user, logins, token_user
+from bot.web.auth import current_login, end_login, logged_in_user, logins, token_user
 from bot.web.child_mode import PANEL_OPEN_MINUTES
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
@@ -143,47 +143,43 @@ def send_message(session_id: str):
 
 @blueprint.route("/sessions/<session_id>/messages", methods=["GET"])
 def transcript(session_id: str):
-    """The whole transcript, for the practitioner (an audit event: it holds the child's words);
-    for the tablet in child mode, only the bot's messages the chat shows now."""
+    """`shown`: the bot's last messages, which the chat shows again after a reload; `messages`: the
+    whole transcript, for the practitioner (an audit event: it holds the child's words), never for
+    the tablet in child mode."""
     session = own_session(session_id)
     turns = services.store().transcript(session.id)
-    if _child_mode():
-        last = len(turns)
-        while last and turns[last - 1].speaker == "bot":
-            last -= 1
-        turns = turns[last:]
-    elif not session.practice:
-        Reviews(services.store()).audit(g.user.name, "view_transcript", case_reference=session.case_reference,
-                                        session_id=session.id, detail={"via": "api"})
-    return jsonify({
-        "status": session.status,
-        "alerts": _alerts(session.id),
-        "messages": [
-            {"speaker": t.speaker, "text": t.text, "payload": t.payload, "buttons": t.buttons, "at": t.at.isoformat()}
-            for t in turns
-        ],
-    })
+    history = {"status": session.status, "alerts": _alerts(session.id), "shown": _turns(last_bot_messages(turns))}
+    if not _child_mode():
+        history["messages"] = _turns(turns)
+        if not session.practice:
+            Reviews(services.store()).audit(g.user.name, "view_transcript", case_reference=session.case_reference,
+                                            session_id=session.id, detail={"via": "api"})
+    return jsonify(history)
+
+
+def _turns(turns: list) -> list:
+    return [{"speaker": t.speaker, "text": t.text, "payload": t.payload, "buttons": t.buttons, "at": t.at.isoformat()}
+            for t in turns]
 
 
 @blueprint.route("/sessions/<session_id>/unlock", methods=["POST"])
 def unlock(session_id: str):
-    """The practitioner's password, typed on the tablet, opens their panel for a few minutes."""
+    """The practitioner's code for the panel, typed on the tablet, opens it for a few minutes; too
+    many wrong codes log the tablet out (bot/store/logins.py)."""
     own_session(session_id)
-    login = g.login
     if not _child_mode():
         return _error(400, "not_child_mode", "only a tablet in child mode has a locked panel")
     body = request.get_json(silent=True)
-    password = body.get("password") if isinstance(body, dict) else None
-    if not isinstance(password, str) or not password:
-        return _error(400, "no_password", "type your password")
-    try:
-        user = check_password(login.user.name, password)
-    except TooManyFailures as refusal:
-        return _error(429, "too_many_failures", str(refusal), minutes=refusal.minutes)
-    if user is None:
-        return _error(401, "wrong_password", "that password is not right")
-    until = logins().unlock(login.token, PANEL_OPEN_MINUTES)
-    return jsonify({"unlocked_until": until.isoformat()})
+    pin = body.get("pin") if isinstance(body, dict) else None
+    if not isinstance(pin, str) or not pin:
+        return _error(400, "no_pin", "type the code you chose for your controls")
+    result = logins().unlock(g.login.token, pin[:64], PANEL_OPEN_MINUTES)
+    if result is Unlock.ENDED:
+        end_login()
+        return _error(401, "not_logged_in", "too many wrong codes: the tablet is logged out; log in again")
+    if result is Unlock.WRONG:
+        return _error(401, "wrong_pin", "that code is not right")
+    return jsonify({"unlocked_until": logins().find(g.login.token).unlocked_until.isoformat()})
 
 
 @blueprint.route("/sessions/<session_id>/lock", methods=["POST"])
@@ -232,6 +228,17 @@ def acknowledge(session_id: str, flag_id: int):
         "acknowledged_at": flag.acknowledged_at.isoformat(), "acknowledged_by": flag.acknowledged_by,
         "alerts": _alerts(session.id),
     })
+
+
+def last_bot_messages(turns: list) -> list:
+    """The bot's last run of messages (what the child was last shown), whatever came after it."""
+    end = len(turns)
+    while end and turns[end - 1].speaker != "bot":
+        end -= 1
+    start = end
+    while start and turns[start - 1].speaker == "bot":
+        start -= 1
+    return turns[start:end]
 
 
 def _child_mode() -> bool:

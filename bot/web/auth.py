@@ -68,12 +68,14 @@ def current_login() -> Optional[LoginInfo]:
     return current_user.login if current_user.is_authenticated else None
 
 
-def start_login(user_id: int, session_id: Optional[str] = None) -> None:
-    """A new log-in on this browser (in child mode for `session_id`): whatever log-in the cookie
-    held before ends on the server, and the cookie starts afresh (with a new CSRF token)."""
+def start_login(user_id: int, session_id: Optional[str] = None, pin: Optional[str] = None) -> None:
+    """A new log-in on this browser (in child mode for `session_id`, its panel opening with `pin`):
+    whatever log-in the cookie held before ends on the server, and the cookie starts afresh (with a
+    new CSRF token)."""
+    token = logins().start(user_id, session_id, pin)  # first: a bad code changes nothing
     end_login()
     session.permanent = True  # expires after WEB_IDLE_MINUTES without a request
-    login_user(User(logins().find(logins().start(user_id, session_id))))
+    login_user(User(logins().find(token)))
 
 
 def end_login() -> None:

@@ -6,15 +6,20 @@ started, ends the practitioner's log-in on that browser and starts a child-mode 
 session (bot/store/logins.py). The tablet may then open that session's chat page, send its messages
 and read back only what the chat shows (the bot's last messages: never the transcript). Any other
 page, Back included, leads back to the chat; any other API call is refused. The practitioner's ⋯
-panel (a note, ending the session, acknowledging a flag) needs their password first and stays
-open for a few minutes or until it is closed. Ending the session from the panel, or "Log out of
-this tablet", ends child mode: the tablet is logged out."""
+panel (a note, ending the session, acknowledging a flag) needs the code they chose when handing
+the tablet over (never their password: a tablet's browser may have saved it) and stays open for a
+few minutes or until it is closed; five wrong codes log the tablet out. Ending the session from the
+panel, or "Log out of this tablet", ends child mode: the tablet is logged out."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_login import login_required
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.validators import DataRequired
 
-from bot.web import services
+from bot.store.logins import PinError
+from bot.web import csrf, services
 from bot.web.auth import current_login, end_login, start_login
 
 blueprint = Blueprint("child_mode", __name__)
@@ -47,9 +52,14 @@ def _only_the_childs_session():
     return redirect(url_for("pages.chat", session_id=login.session_id))
 
 
-def hand_to_child(user_id: int, session_id: str):
-    """End the practitioner's log-in on this browser; child mode for the session; its chat."""
-    start_login(user_id, session_id)
+class HandOverForm(FlaskForm):
+    panel_pin = PasswordField(validators=[DataRequired()])
+
+
+def hand_to_child(user_id: int, session_id: str, pin: str):
+    """End the practitioner's log-in on this browser; child mode for the session (its panel opening
+    with `pin`); its chat. Raises PinError for a code that is not 4 to 8 digits."""
+    start_login(user_id, session_id, pin)
     return redirect(url_for("pages.chat", session_id=session_id))
 
 
@@ -58,20 +68,28 @@ def hand_to_child(user_id: int, session_id: str):
 def hand_over(session_id: str):
     login = current_login()
     session = services.store().get_session(session_id)
-    if (session is None or session.practice or login.user.role != "fca" or session.owner_id != login.user.id
-            or login.child_mode):
+    if (session is None or session.practice or not session.is_open or login.user.role != "fca"
+            or session.owner_id != login.user.id or login.child_mode):
         abort(404)
-    return hand_to_child(login.user.id, session.id)
+    form = HandOverForm()
+    if form.validate_on_submit():
+        try:
+            return hand_to_child(login.user.id, session.id, form.panel_pin.data)
+        except PinError as error:
+            return handover_page(session, problem=str(error)), 400
+    return handover_page(session, problem=services.wording()["practitioner"]["panel_pin_missing"]), 400
 
 
-def handover_page(session):
+def handover_page(session, problem=None):
     """What a practitioner's own log-in sees at a session's chat address: the step that hands the
     tablet over, so their log-in is never left on the child's screen."""
-    return render_template("handover.html", session=session, words=services.wording()["practitioner"])
+    return render_template("handover.html", session=session, form=HandOverForm(), problem=problem,
+                           words=services.wording()["practitioner"])
 
 
 @blueprint.route("/tablet/log-out", methods=["POST"])
+@csrf.exempt  # logging out only takes access away; after the idle time the token has gone with the log-in
 def leave():
-    """Ends child mode (no password needed: logging out only takes access away)."""
+    """Ends child mode (no code needed)."""
     end_login()
     return redirect(url_for("auth.login"))

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from bot.sessions import AGE_BAND_LABELS, SessionInputError, start_practice, start_session
 from bot.store.flags import Flags
+from bot.store.logins import PinError, check_pin_format
 from bot.store.repository import CaseNotYours
 from bot.web import services
 from bot.web.child_mode import handover_page, hand_to_child
@@ -30,6 +31,7 @@ class StartForm(FlaskForm):
     activities = SelectMultipleField(widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     child_chooses = BooleanField(default=True)
     seen_alone = SelectField(choices=[("", ""), ("yes", "yes"), ("no", "no")], default="")
+    panel_pin = PasswordField(validators=[DataRequired()])  # opens the practitioner's panel on the tablet
 
 
 class PracticeForm(FlaskForm):
@@ -69,6 +71,7 @@ def start():
     if form.validate_on_submit():
         chosen = set(form.activities.data or [])
         try:
+            check_pin_format(form.panel_pin.data)
             session = start_session(
                 services.store(), pack,
                 case_reference=form.case_reference.data.strip(),
@@ -85,10 +88,10 @@ def start():
                 owner_id=user.id,
                 case_about=form.case_about.data or None,
             )
-        except (SessionInputError, CaseNotYours) as error:
+        except (SessionInputError, CaseNotYours, PinError) as error:
             problem = str(error)
         else:
-            return hand_to_child(user.id, session.id)
+            return hand_to_child(user.id, session.id, form.panel_pin.data)
     return render_template(
         "start.html", form=form, problem=problem, cases=services.store().case_references_of(user.id),
         words=services.wording()["practitioner"],

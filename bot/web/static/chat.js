@@ -185,28 +185,40 @@
 
   // On a tablet handed to the child, the panel's controls open only with the practitioner's
   // password, and close again with the panel.
-  function setUnlocked(open) {
+  let lockTimer = null;
+  function setUnlocked(open, until) {
     if (!data.child_mode) return;
     $("panel-controls").hidden = !open;
     $("unlock-form").hidden = open;
-    $("panel-password").value = "";
+    $("panel-pin").value = "";
     $("unlock-status").textContent = "";
+    clearTimeout(lockTimer);
+    // the server closes the panel at `until`; the page closes it too, so it never looks open when it is not
+    if (open && until) lockTimer = setTimeout(() => setUnlocked(false), Math.max(0, new Date(until) - Date.now()));
   }
   if (data.child_mode) {
+    post(data.lock_url); // a reload starts with the panel closed, on the server too
     $("unlock-form").addEventListener("submit", async (event) => {
       event.preventDefault();
-      const response = await post(data.unlock_url, { password: $("panel-password").value });
-      $("panel-password").value = "";
-      if (response.ok) { setUnlocked(true); return; }
-      const refusal = await response.json();
-      if (refusal.error === "not_logged_in") { showLoggedOut(); return; }
-      $("unlock-status").textContent = response.status === 429
-        ? data.too_many_failures.replace("{minutes}", refusal.minutes) : $("unlock-status").dataset.wrong;
+      const response = await post(data.unlock_url, { pin: $("panel-pin").value });
+      $("panel-pin").value = "";
+      const result = await response.json();
+      if (response.ok) { setUnlocked(true, result.unlocked_until); return; }
+      if (result.error === "not_logged_in") { showLoggedOut(); return; }
+      $("unlock-status").textContent = $("unlock-status").dataset.wrong;
     });
     panel.addEventListener("close", () => {
       if (!$("panel-controls").hidden) post(data.lock_url);
       setUnlocked(false);
     });
+  }
+
+  // A panel action the server refused because the panel had closed: ask for the code again.
+  async function panelPost(url, body) {
+    const response = await post(url, body);
+    if (response.status === 403 && (await response.clone().json()).error === "panel_locked") setUnlocked(false);
+    if (response.status === 401) showLoggedOut();
+    return response;
   }
 
   // A safeguarding flag: an amber dot on the practitioner's button, and in their panel the time and
@@ -225,7 +237,7 @@
       const time = new Date(alert.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
       item.querySelector(".when").textContent = data.alert_item.replace("{time}", time).replace("{activity}", alert.activity || "");
       item.querySelector(".acknowledge").addEventListener("click", async () => {
-        const response = await post(alert.acknowledge_url);
+        const response = await panelPost(alert.acknowledge_url);
         if (response.ok) showAlerts((await response.json()).alerts);
       });
       list.append(item);
@@ -241,12 +253,12 @@
   $("note-save").addEventListener("click", async () => {
     const note = $("note");
     if (!note.value.trim()) return;
-    const response = await post(data.note_url, { text: note.value });
+    const response = await panelPost(data.note_url, { text: note.value });
     if (response.ok) { note.value = ""; $("note-status").textContent = panel.dataset.saved || "✓"; }
   });
   $("end").addEventListener("click", async () => {
     if (!window.confirm($("end").dataset.confirm)) return;
-    const response = await post(data.end_url);
+    const response = await panelPost(data.end_url);
     if (!response.ok) return;
     const result = await response.json();
     panel.close();
@@ -261,12 +273,9 @@
     if (response.status === 401) { showLoggedOut(); return; }
     const history = await response.json();
     showAlerts(history.alerts);
-    const turns = history.messages;
-    if (!turns.length) { send({ payload: "/start" }); return; }
-    let last = turns.length;
-    while (last > 0 && turns[last - 1].speaker === "bot") last -= 1;
-    const shown = turns.slice(last).map((t) => ({ text: t.text, buttons: t.buttons }));
-    showReply(shown);
+    // only a session not yet begun starts; otherwise the bot's last messages are shown again
+    if (history.status === "new") { send({ payload: "/start" }); return; }
+    showReply(history.shown.map((t) => ({ text: t.text, buttons: t.buttons })));
   }
   begin();
 })();
