@@ -9,6 +9,8 @@ follow = {q: f for a in acts["activities"].values() for q, f in (a.get("follow_u
 until = {q for a in acts["activities"].values() for q in (a.get("until_done") or [])}
 choosable = [k for k, a in acts["activities"].items() if a.get("button")]
 for_each = {k for k, a in acts["activities"].items() if a.get("for_each_activity")}
+# questions asked only when the practitioner gave a detail at the start (activities.yml, only_with)
+only_with = {q for a in acts["activities"].values() for q in (a.get("only_with") or {})}
 
 
 def start_steps(key):
@@ -44,7 +46,8 @@ def with_choices(plan):
 
 WAIT = ("help", "repeat", "take_break", "talk_to_practitioner")
 
-def lines_for(controls, with_text=False):
+def lines_for(controls, with_text=False, without=frozenset()):
+    """A whole session; `without`: questions left out (those that need a detail not given)."""
     out = ["      - user: |\n          hello\n        intent: start" if with_text else "      - intent: start",
            "      - action: utter_introduction", "      - action: utter_who_reads", "      - action: utter_ground_rules"]
     for key in with_choices(plan):
@@ -53,8 +56,9 @@ def lines_for(controls, with_text=False):
         form = f"{key}_form"
         # a read-back asks its questions again for each activity: two rounds here
         slots = questions(form) * (2 if key in for_each else 1)
-        out += [f"      - action: {form}", f"      - active_loop: {form}", "      - slot_was_set:", f"          - requested_slot: {slots[0]}"]
-        i, skipped = 0, set()
+        i, skipped = 0, set(without)
+        first = next(s for s in slots if s not in skipped)
+        out += [f"      - action: {form}", f"      - active_loop: {form}", "      - slot_was_set:", f"          - requested_slot: {first}"]
         while i < len(slots):
             slot = slots[i]
             if slot in skipped:
@@ -98,7 +102,7 @@ whole = "  - story: a whole session in the default order, with every control ins
     "important_people_why": ["take_break", "inform"], "scale_score": ["dont_know"],
     "three_wishes_second": ["talk_to_practitioner", "inform"], "judge_message_contact": ["choose"],
     "closing_looking_forward": ["skip"],
-}, with_text=True) + "\n\n"
+}, with_text=True, without=only_with) + "\n\n"  # the practitioner said nothing of what the case is about
 open("tests/stories/test_conversations.yml", "w").write(head + whole + rest)
 
 def activity_story(key):

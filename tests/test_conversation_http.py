@@ -338,9 +338,9 @@ def test_the_three_houses_in_the_order_the_child_chooses_until_they_say_thats_al
     walk.finish()
     _, answers = summary_answers(servers, chat.sender)
     assert answers == walk.expected_answers
-    assert [a[1] for a in answers] == [
+    assert [a[1] for a in answers][:6] == [
         "three_houses_first", "three_houses_dreams", "three_houses_dreams_more", "three_houses_dreams_more",
-        "three_houses_good", "three_houses_worries", "closing_mood", "closing_looking_forward",
+        "three_houses_good", "three_houses_worries",
     ]
     check_transcript(servers, chat)
 

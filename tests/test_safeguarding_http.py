@@ -21,7 +21,8 @@ WAYS_ON = {"/deny", "/take_break", "/talk_to_practitioner"}  # Carry on, Have a 
 REACH = {
     "read_back": (["warm_up", "read_back"], ["Drawing dragons"]),
     "sharing": (["warm_up", "sharing"], ["Drawing dragons"]),
-    "closing": (["warm_up"], ["Drawing dragons", "a bit tired"]),  # the last question: the session then ends
+    # the closing's last question (after a mood typed, its follow-up): the session then ends
+    "closing": (["warm_up"], ["Drawing dragons", "a bit tired", "just sleepy"]),
     "choose_next": (["feelings", "three_houses"], []),
 }
 

@@ -68,14 +68,14 @@ def test_a_whole_session_through_the_api_with_a_token(servers, awkward_answers):
     session_id = api.new_session()
     first = api.say(session_id, payload="/start")
     assert first["messages"][-1]["text"] == WORDING.text("utter_ask_warm_up_likes", "age_8_11")
-    typed = [awkward_answers[0], awkward_answers[6], "  spaces kept  ", "/restart", "a bit tired", "Pizza 🍕"]
+    typed = [awkward_answers[0], awkward_answers[6], "  spaces kept  ", "/restart", "a bit tired", "just sleepy", "Pizza 🍕"]
     for text in typed:
         reply = api.say(session_id, message=text)
     assert reply["status"] == "completed"
     answers = [(a["prompt_key"], a["text"]) for a in exported(servers, session_id)["answers"]]
     assert answers == list(zip(
         ["warm_up_likes", "three_wishes_first", "three_wishes_second", "three_wishes_third", "closing_mood",
-         "closing_looking_forward"],
+         "closing_mood_more", "closing_looking_forward"],
         typed,
     ))
     history = api.get(f"/api/sessions/{session_id}/messages").json()
