@@ -48,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     command("migrate", _migrate, "create or upgrade the database")
     command("validate", _validate, "check the training data and domain (rasa data validate --fail-on-warnings)")
     command("lint", _lint, "the prompt lint: everything the bot says, checked against prompt_lint.yml")
-    command("nlu-report", _nlu_report, "how typed words are taken, on the held-out child-like messages")
+    nlu_report = command("nlu-report", _nlu_report, "how typed words are taken, on messages kept apart from training")
+    _messages_options(nlu_report, "tests/nlu/child_messages.yml")
     command("train", _train, "train the model if the config, domain or data changed")
     command("model-path", _model_path, "print the path of the model for the current files")
     command("wait-ready", _wait_ready, "wait for both servers, then say where to send messages")
@@ -129,13 +130,36 @@ def _parser() -> argparse.ArgumentParser:
     flags.add_argument("--as", dest="as_user", metavar="USER", help="just this practitioner's cases")
     flags.add_argument("--format", choices=["text", "json"], default="text")
 
-    command("safeguarding-report", _safeguarding_report,
-            "how the word list and the trained model find disclosures in tests/nlu/safeguarding.yml")
+    safeguarding = command("safeguarding-report", _safeguarding_report,
+                           "how the word list and the trained model find disclosures, on messages kept apart")
+    _messages_options(safeguarding, "tests/nlu/safeguarding.yml")
 
     transcript = command("transcript", _transcript, "print a session's full transcript")
     transcript.add_argument("session_id")
     transcript.add_argument("--format", choices=["json", "text"], default="text")
     return parser
+
+
+def _messages_options(parser: argparse.ArgumentParser, default: str) -> None:
+    parser.add_argument("--messages", default=str(PROJECT_ROOT / default),
+                        help=f"a YAML file of labelled messages, labels as keys (default: {default})")
+    parser.add_argument("--counts-only", action="store_true",
+                        help="print the figures but not the messages missed (for a sealed set, kept unseen)")
+
+
+def _messages_file(args) -> Path:
+    path = Path(args.messages)
+    if not path.is_file():
+        raise CommandError(f"{path}: no such file")
+    import yaml
+
+    from bot.nlu_eval import load_messages
+
+    try:
+        load_messages(path)
+    except (ValueError, yaml.YAMLError) as error:
+        raise CommandError(f"{path}: {error}") from None
+    return path
 
 
 def _write(text: Union[str, bytes], output: Optional[str] = None) -> None:
@@ -264,14 +288,17 @@ def _lint(_args) -> int:
     return 0
 
 
-def _nlu_report(_args) -> None:
+def _nlu_report(args) -> None:
     from bot.model import model_path
     from bot.nlu_eval import evaluate
 
-    evaluation = evaluate(model_path(), PROJECT_ROOT / "tests" / "nlu" / "child_messages.yml")
+    evaluation = evaluate(model_path(), _messages_file(args))
     print(evaluation.table())
-    for message, taken in evaluation.answers_taken_as_controls():
-        print(f"answer taken as {taken}: {message!r}")
+    if not args.counts_only:
+        for message, expected, taken in evaluation.controls_missed():
+            print(f"{expected} taken as {taken}: {message!r}")
+        for message, taken in evaluation.answers_taken_as_controls():
+            print(f"answer taken as {taken}: {message!r}")
 
 
 def _train(_args) -> None:
@@ -439,16 +466,18 @@ def _flags(args) -> None:
         print("    " + json.dumps(row["words"], ensure_ascii=False))
 
 
-def _safeguarding_report(_args) -> None:
+def _safeguarding_report(args) -> None:
     from bot.model import model_path
     from bot.safeguarding.evaluation import evaluate
 
-    evaluation = evaluate(model_path(), PROJECT_ROOT / "tests" / "nlu" / "safeguarding.yml")
+    evaluation = evaluate(model_path(), _messages_file(args))
     print(evaluation.table())
-    for message in evaluation.missed():
-        print(f"disclosure missed: {message!r}")
-    for message, by in evaluation.false_alarms():
-        print(f"false alarm ({by}): {message!r}")
+    print("\n" + evaluation.summary())
+    if not args.counts_only:
+        for message in evaluation.missed():
+            print(f"disclosure missed: {message!r}")
+        for message, by in evaluation.false_alarms():
+            print(f"false alarm ({by}): {message!r}")
 
 
 def _audit(args) -> None:

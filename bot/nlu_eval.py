@@ -1,9 +1,11 @@
 """How typed words are taken, measured on messages kept apart from the training data.
 
-Each message of tests/nlu/child_messages.yml is labelled `answer` or a control (stop, skip, help,
-...). It goes through the trained model exactly as the tablet channel sends typed words, and the
-result is compared with its label. Words that raise a safeguarding concern are an answer, whatever
-the NLU said, as in the channel (bot/safeguarding/)."""
+Each message of a YAML file of labelled messages (tests/nlu/child_messages.yml by default; any file
+with `python -m bot nlu-report --messages FILE`) is labelled with a control (stop, skip, help, ...)
+or anything else (`answer`, `ordinary`, `disclosure_...`: an answer). It goes through the trained
+model exactly as the tablet channel sends typed words, and what the bot then does is compared with
+its label: the control acted on, or an answer. Words that raise a safeguarding concern are an
+answer, whatever the NLU said, as in the channel (bot/safeguarding/)."""
 from __future__ import annotations
 
 from collections import Counter
@@ -26,10 +28,14 @@ class Evaluation:
     results: List[Tuple[str, str, str]]  # (message, expected label, label taken)
 
     def labels(self) -> List[str]:
-        return sorted({expected for _, expected, _ in self.results})
+        return sorted({self._label(expected) for _, expected, _ in self.results})
+
+    @staticmethod
+    def _label(label: str) -> str:
+        return label if is_control(label) else ANSWER
 
     def scores(self) -> Dict[str, Dict[str, float]]:
-        pairs = Counter((expected, taken) for _, expected, taken in self.results)
+        pairs = Counter((self._label(expected), taken) for _, expected, taken in self.results)
         scores = {}
         for label in self.labels():
             true = pairs[(label, label)]
@@ -43,26 +49,40 @@ class Evaluation:
         return scores
 
     def answers_taken_as_controls(self) -> List[Tuple[str, str]]:
-        return [(message, taken) for message, expected, taken in self.results if expected == ANSWER and taken != ANSWER]
+        return [(message, taken) for message, expected, taken in self.results
+                if not is_control(expected) and taken != ANSWER]
+
+    def controls(self) -> List[Tuple[str, str, str]]:
+        return [(m, e, t) for m, e, t in self.results if is_control(e)]
+
+    def controls_missed(self) -> List[Tuple[str, str, str]]:
+        return [(m, e, t) for m, e, t in self.controls() if e != t]
 
     def control_recall(self) -> float:
-        controls = [(e, t) for _, e, t in self.results if e != ANSWER]
-        return sum(e == t for e, t in controls) / len(controls)
+        controls = self.controls()
+        return (len(controls) - len(self.controls_missed())) / len(controls) if controls else 1.0
+
+    def summary(self) -> str:
+        controls, answers = self.controls(), len(self.results) - len(self.controls())
+        return (f"Controls right: {len(controls) - len(self.controls_missed())} of {len(controls)} "
+                f"({self.control_recall():.1%}). Answers swallowed as a control: "
+                f"{len(self.answers_taken_as_controls())} of {answers}.")
 
     def table(self) -> str:
         lines = ["| label | precision | recall | messages |", "| --- | --- | --- | --- |"]
         for label, score in self.scores().items():
             lines.append(f"| {label} | {score['precision']:.2f} | {score['recall']:.2f} | {score['support']} |")
-        lines.append(
-            f"\nControls recognised: {self.control_recall():.1%}. "
-            f"Answers taken as a control: {len(self.answers_taken_as_controls())}."
-        )
+        lines.append("\n" + self.summary())
         return "\n".join(lines)
 
 
 def load_messages(path: Path) -> Dict[str, List[str]]:
+    """label -> messages. Raises ValueError unless the file is labels, each with a list of messages."""
     with path.open(encoding="utf-8") as handle:
-        return {label: [str(m) for m in messages] for label, messages in yaml.safe_load(handle).items()}
+        data = yaml.safe_load(handle)
+    if not isinstance(data, dict) or not data or not all(isinstance(v, list) for v in data.values()):
+        raise ValueError("the file must hold labels as keys, each with a list of messages")
+    return {str(label): [str(m) for m in messages] for label, messages in data.items()}
 
 
 def training_examples(root: Path) -> Set[str]:

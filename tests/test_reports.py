@@ -1,0 +1,49 @@
+"""`python -m bot nlu-report` and `safeguarding-report` on a file of a service's own messages: any
+YAML file of labels, each with a list of messages, so a service can measure the bot on its own words."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import yaml
+
+from bot.model import ensure_trained
+from tests.conftest import ROOT
+
+MESSAGES = {
+    "stop": ["can we stop now please"],
+    "answer": ["my dog is called biscuit", "i want it to stop when they shout"],
+    "disclosure_physical": ["my dad hits me with his belt"],
+    "ordinary": ["i hit the ball really far at cricket"],
+}
+
+
+def report(command: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot", command, *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}, check=False)
+
+
+def test_both_reports_take_a_file_of_labelled_messages_and_print_their_summary(tmp_path):
+    ensure_trained(ROOT)
+    messages = tmp_path / "ours.yml"
+    messages.write_text(yaml.safe_dump(MESSAGES), encoding="utf-8")
+    nlu = report("nlu-report", "--messages", str(messages))
+    assert nlu.returncode == 0, nlu.stderr
+    assert "Controls right:" in nlu.stdout and "of 1 (" in nlu.stdout and "Answers swallowed as a control:" in nlu.stdout
+    assert "of 4." in nlu.stdout  # the two answers, the disclosure and the ordinary one are all answers here
+    safeguarding = report("safeguarding-report", "--messages", str(messages), "--counts-only")
+    assert safeguarding.returncode == 0, safeguarding.stderr
+    assert "Disclosures found:" in safeguarding.stdout and "of 1." in safeguarding.stdout
+    assert "False alarms:" in safeguarding.stdout and "of 4 (" in safeguarding.stdout  # all but the disclosure
+    assert "my dad hits me" not in safeguarding.stdout  # counts only: no message shown
+
+
+def test_a_file_that_is_not_labelled_messages_is_refused_clearly(tmp_path):
+    for name, text in (("list.yml", "- just a list\n"), ("text.yml", "stop: not a list\n"), ("bad.yml", "a: [b\n")):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        refused = report("nlu-report", "--messages", str(path))
+        assert refused.returncode == 2 and "error:" in refused.stderr and str(path) in refused.stderr, refused.stderr
+    missing = report("safeguarding-report", "--messages", str(tmp_path / "nowhere.yml"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
