@@ -7,13 +7,15 @@ from abc import abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.flow import about_events
 from actions.store import answers_and_flagged, get_prompt_pack, get_store
 from bot.capture import NOT_ASKED, Reply, question_shown, record_reply
+from bot.control_check import CHECK_QUESTION as CONTROL_CHECK
+from bot.control_check import CHECKED_SLOT, CONTROL_SLOT, asks_control_check, record_control_check_reply
 from bot.flow import question_order
 from bot.prompt_pack import Activity
 from bot.read_back import activities_heard, activity_after
@@ -39,7 +41,8 @@ class ActivityFormValidation(FormValidationAction):
         activity = self.activity()
         chooser = activity.order_chosen_by
         chosen = tracker.get_slot(chooser) if chooser else None
-        return asks_check(tracker.get_slot(CONCERN_SLOT), question_order(domain_slots, chooser, activity.parts, chosen))
+        questions = question_order(domain_slots, chooser, activity.parts, chosen)
+        return asks_check(tracker.get_slot(CONCERN_SLOT), asks_control_check(tracker.get_slot(CONTROL_SLOT), questions))
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
@@ -55,6 +58,8 @@ class ActivityFormValidation(FormValidationAction):
         about = tracker.get_slot("about_activity") if activity.for_each_activity else None
         if question == CHECK_QUESTION:
             return await self._check_answered(dispatcher, tracker, activity, prompt_text, about, required)
+        if question == CONTROL_CHECK:
+            return await self._control_checked(dispatcher, tracker, activity, prompt_text, buttons, about)
         outcome = await asyncio.to_thread(
             record_reply,
             get_store(),
@@ -78,8 +83,35 @@ class ActivityFormValidation(FormValidationAction):
             events.append(SlotSet("rephrase", outcome.rephrase))
         if outcome.last_words is not None:
             events.append(SlotSet("last_words", outcome.last_words))
+        if tracker.get_slot(CONTROL_SLOT):  # the words looked like a control: the check comes next
+            events.append(SlotSet(CHECKED_SLOT, question))
         if activity.for_each_activity:
             events += await self._next_round(tracker, required, events)
+        return events
+
+    async def _control_checked(self, dispatcher, tracker, activity, prompt_text, buttons, about) -> List[EventType]:
+        """The child's reply to the check of what they meant (bot/control_check.py)."""
+        store, session_id = get_store(), tracker.sender_id
+        outcome = await asyncio.to_thread(
+            record_control_check_reply, store, session_id, control=tracker.get_slot(CONTROL_SLOT),
+            activity=activity.key, prompt_text=prompt_text, reply=Reply.from_latest_message(tracker.latest_message),
+            buttons=buttons, about_activity=about,
+        )
+        events: List[EventType] = [SlotSet(CONTROL_CHECK, None)]
+        if not outcome.answered:
+            return events
+        events.append(SlotSet(CONTROL_SLOT, None))
+        if outcome.stop:  # the check was the confirmation: as action_stop_session does
+            await asyncio.to_thread(store.mark_ended, session_id, "stopped")
+            dispatcher.utter_message(response="utter_stopped")
+            return events + [ActiveLoop(None), SlotSet("requested_slot", None)]
+        if outcome.say:
+            dispatcher.utter_message(response=outcome.say)
+        checked = tracker.get_slot(CHECKED_SLOT)
+        if outcome.ask_again and checked:
+            events += [SlotSet(checked, None), SlotSet("rephrase", bool(outcome.rephrase))]
+        if outcome.close_question and checked:
+            events += [SlotSet(follow_up, NOT_ASKED) for follow_up in activity.follow_ups.get(checked, ())]
         return events
 
     async def _check_answered(self, dispatcher, tracker, activity, prompt_text, about, required) -> List[EventType]:

@@ -15,6 +15,7 @@ from bot.prompt_pack import Activity, PromptPack
 from bot.read_back import activities_heard
 
 STARTED_SLOT = "activities_started"
+ENDED = "ended"  # the `activity` once the session has ended: the rules then say nothing more
 CHOSEN_SLOT = "choose_next_activity"  # the question that offers the child the choice
 
 
@@ -32,7 +33,9 @@ class ActionNextActivity(Action):
     ) -> List[EventType]:
         store, pack = get_store(), get_prompt_pack()
         session = await asyncio.to_thread(store.get_session, tracker.sender_id)
-        plan = session.plan if session else []
+        if session is None or not session.is_open:  # stopped by the child from a check of what they meant
+            return [SlotSet("activity", ENDED)]
+        plan = session.plan
         started = list(tracker.get_slot(STARTED_SLOT) or [])
         # after the offer, whatever the child did ("" for no choice) decides; it is offered once
         chosen = (chosen_value(tracker.get_slot(CHOSEN_SLOT)) or "") if tracker.get_slot("activity") == CHOOSE_NEXT else None

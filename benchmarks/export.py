@@ -27,7 +27,7 @@ def questions(pack: PromptPack) -> List[Tuple[str, str]]:
     """(activity, question) for every question of every plannable activity, as domain.yml has them."""
     forms = yaml.safe_load((pack.root / "domain.yml").read_text(encoding="utf-8"))["forms"]
     return [(key, slot) for key in pack.plannable
-            for slot in forms[pack.activities[key].form]["required_slots"] if slot != "safeguarding_check"]
+            for slot in forms[pack.activities[key].form]["required_slots"] if slot not in ("safeguarding_check", "control_check")]
 
 
 def session_with_answers(store: Store, pack: PromptPack, count: int) -> str:

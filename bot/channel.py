@@ -40,13 +40,14 @@ from sanic.response import HTTPResponse
 
 from bot import action_response_check, atomic_turn, channel_auth, choice_order, interpolation, logs, practice
 from bot.config import Settings, load_settings
+from bot.control_check import CONTROL_SLOT
 from bot.incoming import BadRequest, Incoming, button_intents, parse_incoming
 from bot.safeguarding.concern import CONCERN_ENTITY, DISCLOSURE_INTENT, Concern, find_concern
 from bot.safeguarding.lexicon import Lexicon
 from bot.store.flags import Flags
 from bot.store.repository import BotMessage, Store
 from bot.store.tracker_events import drop_events_after, last_event_id
-from bot.typed_controls import ANSWER_INTENT, effective_intent
+from bot.typed_controls import ANSWER_INTENT, taken_as
 from bot.verbatim_output import VerbatimOutput
 
 logger = logging.getLogger(__name__)
@@ -210,7 +211,8 @@ class TabletInput(InputChannel):
             # the flag's id only: what kind of harm, and the words that found it, stay in the database
             logger.info("a message was flagged for the practitioner: flag %d", flag.id)
         parse_data["intent"] = {"name": DISCLOSURE_INTENT, "confidence": 1.0}
-        parse_data["entities"] = list(parse_data.get("entities") or []) + [
+        # the safeguarding check comes next, not a check of what a control-like message meant
+        parse_data["entities"] = [e for e in parse_data.get("entities") or [] if e.get("entity") != CONTROL_SLOT] + [
             {"entity": CONCERN_ENTITY, "value": incoming.message_id}
         ]
 
@@ -252,7 +254,12 @@ def parse_typed(agent, sender_id: str, text: str) -> Dict[Text, Any]:
     metadata = agent.processor.model_metadata
     before_shortcut = metadata.predict_schema.nodes[metadata.nlu_target].needs["messages"]
     parse_data = _parse(agent, sender_id, text, before_shortcut)
-    parse_data["intent"] = effective_intent(text, parse_data["intent"])
+    taken = taken_as(text, parse_data["intent"], parse_data.get("intent_ranking"))
+    parse_data["intent"] = taken.intent
+    if taken.to_check:  # kept as the answer; the dialogue then asks whether it was meant (bot/control_check.py)
+        parse_data["entities"] = list(parse_data.get("entities") or []) + [
+            {"entity": CONTROL_SLOT, "value": taken.to_check}
+        ]
     return parse_data
 
 

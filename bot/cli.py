@@ -299,6 +299,8 @@ def _nlu_report(args) -> None:
             print(f"{expected} taken as {taken}: {message!r}")
         for message, taken in evaluation.answers_taken_as_controls():
             print(f"answer taken as {taken}: {message!r}")
+        for message, taken in evaluation.answers_checked():
+            print(f"answer checked with the child ({taken}): {message!r}")
 
 
 def _train(_args) -> None:

@@ -4,8 +4,10 @@ Each message of a YAML file of labelled messages (tests/nlu/child_messages.yml b
 with `python -m bot nlu-report --messages FILE`) is labelled with a control (stop, skip, help, ...)
 or anything else (`answer`, `ordinary`, `disclosure_...`: an answer). It goes through the trained
 model exactly as the tablet channel sends typed words, and what the bot then does is compared with
-its label: the control acted on, or an answer. Words that raise a safeguarding concern are an
-answer, whatever the NLU said, as in the channel (bot/safeguarding/)."""
+its label: the control acted on (`stop`, ...), an answer checked with the child for a control
+(`confirm_stop`, ...: bot/control_check.py), or an answer. A control counts as recognised when it is
+acted on or checked for; an answer is swallowed when a control is acted on without a check. Words
+that raise a safeguarding concern are an answer, whatever the NLU said, as in the channel."""
 from __future__ import annotations
 
 from collections import Counter
@@ -18,9 +20,11 @@ import yaml
 
 from bot.safeguarding.concern import find_concern
 from bot.safeguarding.lexicon import Lexicon
+from bot.control_check import CONTROL_SLOT
 from bot.typed_controls import is_control
 
 ANSWER = "answer"
+CONFIRM = "confirm_"  # the label taken for words checked with the child: confirm_<control>
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,9 @@ class Evaluation:
         return label if is_control(label) else ANSWER
 
     def scores(self) -> Dict[str, Dict[str, float]]:
-        pairs = Counter((self._label(expected), taken) for _, expected, taken in self.results)
+        """Per label, precision and recall of what the bot went on to do (a check for the right
+        control counts as that control)."""
+        pairs = Counter((self._label(expected), taken.removeprefix(CONFIRM)) for _, expected, taken in self.results)
         scores = {}
         for label in self.labels():
             true = pairs[(label, label)]
@@ -49,14 +55,20 @@ class Evaluation:
         return scores
 
     def answers_taken_as_controls(self) -> List[Tuple[str, str]]:
+        """Answers acted on as a control without a check: the question moves on, or the bot waits."""
         return [(message, taken) for message, expected, taken in self.results
-                if not is_control(expected) and taken != ANSWER]
+                if not is_control(expected) and is_control(taken)]
+
+    def answers_checked(self) -> List[Tuple[str, str]]:
+        """Answers checked with the child for a control: kept, at the cost of a tap."""
+        return [(message, taken) for message, expected, taken in self.results
+                if not is_control(expected) and taken.startswith(CONFIRM)]
 
     def controls(self) -> List[Tuple[str, str, str]]:
         return [(m, e, t) for m, e, t in self.results if is_control(e)]
 
     def controls_missed(self) -> List[Tuple[str, str, str]]:
-        return [(m, e, t) for m, e, t in self.controls() if e != t]
+        return [(m, e, t) for m, e, t in self.controls() if t not in (e, CONFIRM + e)]
 
     def control_recall(self) -> float:
         controls = self.controls()
@@ -64,9 +76,11 @@ class Evaluation:
 
     def summary(self) -> str:
         controls, answers = self.controls(), len(self.results) - len(self.controls())
+        acted = sum(t == e for _, e, t in controls)
         return (f"Controls right: {len(controls) - len(self.controls_missed())} of {len(controls)} "
-                f"({self.control_recall():.1%}). Answers swallowed as a control: "
-                f"{len(self.answers_taken_as_controls())} of {answers}.")
+                f"({self.control_recall():.1%}; {acted} acted on, the rest checked with the child). "
+                f"Answers swallowed as a control: {len(self.answers_taken_as_controls())} of {answers}; "
+                f"checked with the child: {len(self.answers_checked())}.")
 
     def table(self) -> str:
         lines = ["| label | precision | recall | messages |", "| --- | --- | --- | --- |"]
@@ -117,7 +131,16 @@ def evaluate(model_path: Path, messages_path: Path) -> Evaluation:
     lexicon = Lexicon.load()
     results = []
     for label, message, parse_data in parsed(model_path, messages_path):
-        intent = parse_data["intent"]["name"]
-        concern = find_concern(message, parse_data, lexicon)
-        results.append((message, label, intent if is_control(intent) and concern is None else ANSWER))
+        results.append((message, label, taken(message, parse_data, lexicon)))
     return Evaluation(results)
+
+
+def taken(message: str, parse_data: Dict[str, Any], lexicon: Lexicon) -> str:
+    """What the channel and dialogue do with the words: a control, a check for one, or an answer."""
+    if find_concern(message, parse_data, lexicon) is not None:
+        return ANSWER
+    intent = parse_data["intent"]["name"]
+    if is_control(intent):
+        return intent
+    to_check = [e["value"] for e in parse_data.get("entities") or [] if e.get("entity") == CONTROL_SLOT]
+    return CONFIRM + to_check[0] if to_check else ANSWER

@@ -11,6 +11,9 @@ from typing import AbstractSet, List, Optional, Sequence
 from bot.store.repository import AnswerInfo
 
 SAID = ("answer", "choice")  # kinds of answer that hold the child's words or choice
+# replies to the bot's own checks (after a concern, or words that looked like a control): about the
+# conversation, not the child's views, so not read back
+CHECKS = ("safeguarding_check", "control_check")
 HEARD_RESPONSE = "utter_read_back_heard"  # "Here is what you told me about ...", said before the words
 
 
@@ -47,7 +50,8 @@ def heard_text(answers: Sequence[AnswerInfo], activity: str, line: str,
 
 
 def _read_back(answers: Sequence[AnswerInfo], leave_out: AbstractSet[str]) -> List[AnswerInfo]:
-    return [answer for answer in answers if answer.kind in SAID and answer.message_id not in leave_out]
+    return [answer for answer in answers
+            if answer.kind in SAID and answer.prompt_key not in CHECKS and answer.message_id not in leave_out]
 
 
 def _words(answer: AnswerInfo) -> str:

@@ -1,12 +1,17 @@
-"""When typed words count as a control (stop, skip, help, ...) and when they are an answer.
+"""When typed words count as a control (stop, skip, help, ...), when they are an answer, and when
+they are an answer the bot then checks with the child.
 
 Buttons are the sure way to stop, skip or get help; typed words count as a control only when they
-are a short, clear phrase in plain words the NLU is sure of (no "/", brackets, markup or emoji). Anything else is the
-child's answer: "I want it to stop when they shout" must never end the session, and when the NLU
-is unsure the words are kept as an answer."""
+are a short, clear phrase in plain words the NLU is sure of (no "/", brackets, markup or emoji), and
+no other control comes close. Words that only look like a control (the NLU leans to one, but not
+clearly) are the child's answer, kept exactly, and the bot then asks with buttons whether they meant
+the control (bot/control_check.py): a wrong guess costs one tap, never a lost question or an ignored
+"I want to stop". Anything else is simply the child's answer: "I want it to stop when they shout"
+must never end the session."""
 from __future__ import annotations
 
-from typing import Any, Dict
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional
 
 ANSWER_INTENT = "inform"
 # A control is said in plain words ("stop please", "I don't know!"): text with brackets, quotes,
@@ -27,27 +32,50 @@ MIN_CONFIDENCE = 0.9
 # A single word ("meh", "playtime", "next") is the most ambiguous message of all: the NLU must be
 # all but certain before it counts as a control.
 MIN_CONFIDENCE_ONE_WORD = 0.995
+# Acted on only if no other control is this close: "say it different" may look like skip and help
+# at once, and skipping would lose the question the child asked to hear again.
+MAX_RIVAL_CONFIDENCE = 0.05
+# Checked with the child: the NLU leans to a control this much, in a message of at most this many
+# words (a longer one is an answer, however it reads).
+MIN_CONFIDENCE_TO_CHECK = 0.4
+MAX_WORDS_TO_CHECK = 15
+
+
+@dataclass(frozen=True)
+class Taken:
+    intent: Dict[str, Any]  # what the words are taken as: the control, or an answer
+    to_check: Optional[str] = None  # an answer that looks like this control: the bot asks
 
 
 def is_control(intent: str) -> bool:
     return intent in MAX_WORDS
 
 
-def effective_intent(text: str, intent: Dict[str, Any]) -> Dict[str, Any]:
-    """The intent typed words are taken as: the NLU's, unless that is a control it is not clear of."""
+ANSWER = {"name": ANSWER_INTENT, "confidence": 1.0}
+
+
+def taken_as(text: str, intent: Dict[str, Any], ranking: Optional[List[Dict[str, Any]]] = None) -> Taken:
+    """What typed words are taken as: the NLU's intent, unless that is a control it is not clear of
+    (then an answer, checked with the child if it looks enough like the control)."""
     name = intent.get("name")
     if not is_control(name):
-        return intent
+        return Taken(intent)
     if len(text) > MAX_CONTROL_CHARS:  # first: nothing below ever sees a long text
-        return {"name": ANSWER_INTENT, "confidence": 1.0}
-    words = len(text.split())
+        return Taken(ANSWER)
+    words, confidence = len(text.split()), intent.get("confidence", 0.0)
     needed = MIN_CONFIDENCE_ONE_WORD if words == 1 else MIN_CONFIDENCE
-    clear = (
-        plain_words(text)
-        and words <= MAX_WORDS[name]
-        and intent.get("confidence", 0.0) >= needed
-    )
-    return intent if clear else {"name": ANSWER_INTENT, "confidence": 1.0}
+    rival = max((float(i.get("confidence") or 0.0) for i in ranking or []
+                 if is_control(i.get("name")) and i.get("name") != name), default=0.0)
+    if plain_words(text) and words <= MAX_WORDS[name] and confidence >= needed and rival < MAX_RIVAL_CONFIDENCE:
+        return Taken(intent)
+    if words <= MAX_WORDS_TO_CHECK and confidence >= MIN_CONFIDENCE_TO_CHECK:
+        return Taken(ANSWER, to_check=name)
+    return Taken(ANSWER)
+
+
+def effective_intent(text: str, intent: Dict[str, Any]) -> Dict[str, Any]:
+    """The intent typed words are taken as (without the NLU's ranking: no rival is weighed)."""
+    return taken_as(text, intent).intent
 
 
 def plain_words(text: str) -> bool:

@@ -26,8 +26,9 @@ def start_steps(key):
 
 
 def questions(form):
-    """A form's questions; the safeguarding check (first in every form) is asked only after a concern."""
-    return [s for s in domain["forms"][form]["required_slots"] if s != "safeguarding_check"]
+    """A form's questions; the two checks (first in every form) are asked only after a concern, or words
+    that looked like a control."""
+    return [s for s in domain["forms"][form]["required_slots"] if s not in ("safeguarding_check", "control_check")]
 
 
 def with_choices(plan):

@@ -110,13 +110,13 @@ def test_next_activity_follows_the_sessions_plan_with_the_next_form_empty(action
     _, events = run(ActionNextActivity(), Tracker.from_dict(state))
     assert slot_events(events) == {
         "activity": "understanding", "rephrase": False, "activities_started": ["warm_up", "understanding"],
-        "safeguarding_check": None, "understanding_why": None, "understanding_next": None,
+        "safeguarding_check": None, "control_check": None, "understanding_why": None, "understanding_next": None,
     }
     # understanding is done: the child is offered the choosable activities that come next
     state["slots"].update(activity="understanding", activities_started=["warm_up", "understanding"])
     _, events = run(ActionNextActivity(), Tracker.from_dict(state))
     assert slot_events(events) == {"activity": "choose_next", "rephrase": False, "safeguarding_check": None,
-                                   "choose_next_activity": None}
+                                   "control_check": None, "choose_next_activity": None}
     dispatcher, _ = run(ActionAskChooseNextActivity(), Tracker.from_dict(state))
     [offer] = dispatcher.messages
     assert offer["response"] == "utter_ask_choose_next_activity"
@@ -253,3 +253,77 @@ def next_question(form, state, slots):
         return slots["requested_slot"]
     values = {**state["slots"], **slots}
     return next(q for q in DOMAIN["forms"][form]["required_slots"] if values.get(q) is None)
+
+
+def answered_looking_like(actions_use, session, control, text="can we miss this one out"):
+    """The child typed words the channel took as an answer that looks like `control`: stored, and
+    the check of what they meant comes next (bot/control_check.py)."""
+    state = load_fixture("tracker_three_houses_good.json")
+    state["sender_id"] = session.id
+    state["slots"]["control_to_check"] = control  # the channel's entity, extracted by Rasa
+    state["latest_message"]["text"] = text
+    state["events"][-1].update(value=text)
+    _, events = run(validation("three_houses_form"), Tracker.from_dict(state))
+    slots = slot_events(events)
+    [answer] = actions_use.answers(session.id)
+    assert (answer.prompt_key, answer.text) == ("three_houses_good", text)  # kept exactly, as the answer
+    assert slots["checked_question"] == "three_houses_good"
+    assert next_question("three_houses_form", state, {**slots, "safeguarding_check": "-"}) == "control_check"
+    state["slots"].update(slots, requested_slot="control_check")
+    return state
+
+
+def reply_to_check(state, payload, message_id="f00dfeed02"):
+    state["latest_message"].update(text=payload, intent={"name": payload[1:], "confidence": 1.0},
+                                   message_id=message_id, metadata={"input": "button"})
+    state["events"][-1].update(name="control_check", value=payload)
+    state["slots"]["control_check"] = payload
+    return run(validation("three_houses_form"), Tracker.from_dict(state))
+
+
+def test_no_at_the_check_goes_on_and_the_reply_is_kept(actions_use, session):
+    state = answered_looking_like(actions_use, session, "skip")
+    _, events = reply_to_check(state, "/deny")
+    slots = slot_events(events)
+    assert slots == {"control_check": None, "control_to_check": None, "requested_slot": "three_houses_good_more"}
+    assert [a.prompt_key for a in actions_use.answers(session.id)] == ["three_houses_good", "control_check"]
+    # the follow-up is still asked next
+
+
+def test_yes_to_skip_leaves_the_follow_up_out_and_keeps_the_words(actions_use, session):
+    state = answered_looking_like(actions_use, session, "skip")
+    _, events = reply_to_check(state, "/affirm")
+    slots = slot_events(events)
+    assert slots["three_houses_good_more"] == "not_asked" and slots["control_to_check"] is None
+    assert actions_use.answers(session.id)[0].text == "can we miss this one out"
+
+
+@pytest.mark.parametrize("control,rephrase,said", [("help", True, None), ("repeat", False, None),
+                                                   ("take_break", False, "utter_break"),
+                                                   ("talk_to_practitioner", False, "utter_practitioner_told")])
+def test_yes_to_a_control_that_waits_asks_the_question_again(actions_use, session, control, rephrase, said):
+    state = answered_looking_like(actions_use, session, control, text="i dont get what you mean by that")
+    dispatcher, events = reply_to_check(state, "/affirm")
+    slots = slot_events(events)
+    assert slots["three_houses_good"] is None and slots["rephrase"] is rephrase
+    assert [m.get("response") for m in dispatcher.messages] == ([said] if said else [])
+    notices = [n["kind"] for n in actions_use.notices(session.id)]
+    assert notices == (["talk_to_practitioner"] if control == "talk_to_practitioner" else [])
+
+
+def test_yes_to_stop_ends_the_session_at_once_keeping_what_was_said(actions_use, session):
+    state = answered_looking_like(actions_use, session, "stop", text="i dont want to do this anymore")
+    dispatcher, events = reply_to_check(state, "/affirm")
+    assert {"event": "active_loop", "name": None, "timestamp": None} in events
+    assert [m["response"] for m in dispatcher.messages] == ["utter_stopped"]
+    assert actions_use.get_session(session.id).status == "stopped"
+    assert actions_use.answers(session.id)[0].text == "i dont want to do this anymore"
+    _, events = run(ActionNextActivity(), Tracker.from_dict(state))  # the form's end: nothing more follows
+    assert slot_events(events) == {"activity": "ended"}
+
+
+def test_help_at_the_check_asks_it_again(actions_use, session):
+    state = answered_looking_like(actions_use, session, "stop")
+    _, events = reply_to_check(state, "/help")
+    assert slot_events(events) == {"control_check": None, "requested_slot": "control_check"}
+    assert actions_use.get_session(session.id).status != "stopped"

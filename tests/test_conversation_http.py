@@ -27,7 +27,8 @@ WALK_PLAN = [key for key in CATALOGUE["default_plan"]
              if not ACTIVITIES[key].get("for_each_activity") and not ACTIVITIES[key].get("only_after_words")]
 PLAN = WALK_PLAN + ["closing"]
 QUESTIONS = [
-    (key, slot) for key in PLAN for slot in DOMAIN["forms"][f"{key}_form"]["required_slots"] if slot != "safeguarding_check"
+    (key, slot) for key in PLAN for slot in DOMAIN["forms"][f"{key}_form"]["required_slots"]
+    if slot not in ("safeguarding_check", "control_check")
 ]
 PRACTITIONER = "Alex Morgan"
 WORDING = Wording(PRACTITIONER)

@@ -73,7 +73,10 @@ def add_activity(project: Path) -> None:
         domain["slots"][question] = slot
         domain["responses"][f"utter_ask_{question}"] = wordings(bands)
     domain["slots"]["activity"]["values"].append(KEY)
-    domain["forms"][f"{KEY}_form"] = {"required_slots": ["safeguarding_check", *QUESTIONS]}
+    domain["forms"][f"{KEY}_form"] = {"required_slots": ["safeguarding_check", "control_check", *QUESTIONS]}
+    for check in ("safeguarding_check", "control_check"):
+        domain["slots"][check]["mappings"][0]["conditions"].append({"active_loop": f"{KEY}_form",
+                                                                     "requested_slot": check})
     domain["actions"].append(f"validate_{KEY}_form")
     domain["responses"][f"utter_intro_{KEY}"] = [{"text": INTRO}]
     domain_file.write_text(yaml.safe_dump(domain, allow_unicode=True, sort_keys=False), encoding="utf-8")

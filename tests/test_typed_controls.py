@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.typed_controls import ANSWER_INTENT, effective_intent
+from bot.typed_controls import ANSWER_INTENT, effective_intent, taken_as
 
 
 @pytest.mark.parametrize(
@@ -27,3 +27,24 @@ from bot.typed_controls import ANSWER_INTENT, effective_intent
 )
 def test_typed_words(text, intent, confidence, taken):
     assert effective_intent(text, {"name": intent, "confidence": confidence})["name"] == taken
+
+
+@pytest.mark.parametrize(
+    "text, intent, confidence, ranking, taken, to_check",
+    [
+        ("not sure", "dont_know", 0.85, [], ANSWER_INTENT, "dont_know"),  # unsure: kept, then checked with the child
+        ("I want it to stop when they shout at night", "stop", 0.99, [], ANSWER_INTENT, "stop"),  # too long to act on
+        ("stop 🛑", "stop", 0.99, [], ANSWER_INTENT, "stop"),  # not plain words: checked, never acted on
+        ("meh", "help", 0.994, [], ANSWER_INTENT, "help"),
+        # sure of skip, but help comes close: skipping would lose the question the child asked about
+        ("can you say it different", "skip", 0.95, [{"name": "help", "confidence": 0.2}], ANSWER_INTENT, "skip"),
+        ("stop", "stop", 0.999, [{"name": "inform", "confidence": 0.5}], "stop", None),  # an answer is no rival
+        ("football", "inform", 0.7, [], "inform", None),  # an answer, nothing to check
+        ("I want it to stop when they shout at night and then they go to bed and it is quiet again",
+         "stop", 0.99, [], ANSWER_INTENT, None),  # a long answer is an answer, however it reads
+        ("can we stop", "stop", 0.3, [], ANSWER_INTENT, None),  # barely leaning: an answer
+    ],
+)
+def test_words_that_only_look_like_a_control_are_kept_and_checked(text, intent, confidence, ranking, taken, to_check):
+    decided = taken_as(text, {"name": intent, "confidence": confidence}, ranking)
+    assert (decided.intent["name"], decided.to_check) == (taken, to_check)
