@@ -62,7 +62,58 @@ def test_a_concern_without_phrases_is_a_clear_error(tmp_path):
 
 def test_the_project_word_list_loads_and_covers_every_kind_of_harm():
     assert set(LEXICON.labels) >= {"physical_harm", "violence_at_home", "neglect", "sexual_harm", "self_harm",
-                                   "grooming", "secrets"}
+                                   "grooming", "secrets", "emotional_harm", "exploitation", "forced_marriage_fgm",
+                                   "radicalisation", "carer_substance_misuse", "suicidal_thoughts"}
+
+
+# One or two messages for each kind of harm (written for this test: none is in the tuning sets), and
+# the concern each must raise among others.
+@pytest.mark.parametrize("concern, text", [
+    ("physical_harm", "my stepdad whacks me with his belt"),
+    ("physical_harm", "she pinches my arm till it goes red"),
+    ("physical_harm", "i got the slipper again for being late"),
+    ("violence_at_home", "i heard him hitting mum again"),
+    ("violence_at_home", "the police come round to ours cos of dad"),
+    ("emotional_harm", "she calls me a waste of space"),
+    ("emotional_harm", "dad says he will put me in care"),
+    ("neglect", "the cupboards are empty at mums"),
+    ("neglect", "we get left home alone all night"),
+    ("sexual_harm", "he touches my privates"),
+    ("sexual_harm", "a man on snapchat keeps asking for pics"),
+    ("grooming", "my boyfriend is 23 and i am 13"),
+    ("grooming", "a man gave me free vapes"),
+    ("exploitation", "i hold stuff for the older lads"),
+    ("exploitation", "i have to do runs for them"),
+    ("forced_marriage_fgm", "they say i have to marry a man from back home"),
+    ("forced_marriage_fgm", "they are going to cut me in the summer"),
+    ("radicalisation", "he wants me to join his group and hate muslims"),
+    ("radicalisation", "they showed me how to make a bomb"),
+    ("carer_substance_misuse", "mum is drunk every night"),
+    ("carer_substance_misuse", "dad smokes weed all day"),
+    ("self_harm", "i cut my wrists"),
+    ("self_harm", "i burn myself with a lighter"),
+    ("suicidal_thoughts", "i want to kill myself"),
+    ("suicidal_thoughts", "i took a whole packet of paracetamol"),
+    ("secrets", "he told me not to tell anyone"),
+    ("secrets", "mum made me practise what to say"),
+])
+def test_each_kind_of_harm_is_found_in_childrens_words(concern, text):
+    assert concern in {m.concern for m in LEXICON.find(text)}, LEXICON.find(text)
+
+
+# Ordinary answers with words that can tell of harm elsewhere: idioms, games and sport, accidents,
+# medicine, a relative's wedding, a surprise. The word list asks for the words around them.
+@pytest.mark.parametrize("text", [
+    "we beat them at rounders", "my dad smashed it at bowling", "i got a secret present for nan",
+    "i watched home alone 2", "my sister pushes me on the swing", "i take my asthma tablets",
+    "im dying to go swimming", "my uncle got drunk at his birthday party", "we went to a wedding back home",
+    "i killed the boss in my game", "i was scared of the clown at the party", "i cut my finger on a tin",
+    "dad chucked me the frisbee", "my mum will kill me if i lose my phone", "we play murder in the dark",
+    "we learned about the war at school", "i got a black belt in karate", "the police came to talk to our class",
+    "i had a blood test",
+])
+def test_ordinary_answers_with_harm_words_raise_nothing(text):
+    assert LEXICON.find(text) == []
 
 
 def test_either_layer_raises_a_concern():
