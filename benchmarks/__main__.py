@@ -39,6 +39,13 @@ class Scale:
     doc: Path = field(default=PROJECT_ROOT / "docs" / "benchmarks.md")
 
 
+# A child may type anything: each of these once took a backtracking regular expression hours.
+HOSTILE = {
+    '"Stop" and 10,000 "!"': "Stop" + "!" * 10_000 + " :(",
+    '"stop" and 5,000 " -"': "stop" + " -" * 5_000,
+    '"a" and 5,000 ",a"': "a" + ",a" * 5_000 + "!",
+}
+
 FULL = Scale({1: 60, 10: 15, 20: 10}, long_session=300, window=10, export_answers=500, export_repeats=3,
              train_ours=True)
 QUICK = Scale({1: 5, 10: 2, 20: 1}, long_session=12, window=2, export_answers=500, export_repeats=1,
@@ -92,6 +99,12 @@ def main(argv: List[str]) -> int:
             early, late = latencies[5:5 + scale.window], latencies[-scale.window:]
             report.long_session(5 + scale.window, statistics.mean(early), scale.long_session, statistics.mean(late),
                                 scale.window)
+            step("messages built to make a regular expression backtrack (issue 16)")
+            for what, text in HOSTILE.items():
+                chat = ours.rasa_chat()
+                started_turn = time.perf_counter()
+                chat.post(message=text)
+                report.hostile_message(what, time.perf_counter() - started_turn)
             report.memory(ours=ours.peak_memory(), stock=stock.peak_memory())
         finally:
             stock.stop()
