@@ -96,6 +96,17 @@ def test_the_project_word_list_loads_and_covers_every_kind_of_harm():
     ("suicidal_thoughts", "i took a whole packet of paracetamol"),
     ("secrets", "he told me not to tell anyone"),
     ("secrets", "mum made me practise what to say"),
+    # Families added in issue 18 (messages written for this test, none from the tuning sets).
+    ("physical_harm", "i wear my hoodie in summer so my teacher doesnt notice"),
+    ("physical_harm", "i said i tripped on the stairs but really it was my stepdad"),
+    ("neglect", "nobody is home till after midnight most nights"),
+    ("emotional_harm", "she said she would get rid of my rabbit if i told"),
+    ("suicidal_thoughts", "my family would be better off without me"),
+    ("suicidal_thoughts", "ive been hiding tablets under my bed"),
+    ("exploitation", "a man at the chippy buys me stuff if i do jobs for his mates"),
+    ("carer_substance_misuse", "dad is back on the booze again"),
+    ("radicalisation", "they send me clips saying we need to get rid of the foreigners"),
+    ("secrets", "if i say anything theyll know i told"),
 ])
 def test_each_kind_of_harm_is_found_in_childrens_words(concern, text):
     assert concern in {m.concern for m in LEXICON.find(text)}, LEXICON.find(text)
@@ -111,6 +122,9 @@ def test_each_kind_of_harm_is_found_in_childrens_words(concern, text):
     "dad chucked me the frisbee", "my mum will kill me if i lose my phone", "we play murder in the dark",
     "we learned about the war at school", "i got a black belt in karate", "the police came to talk to our class",
     "i had a blood test",
+    "this maths is so hard i could die", "the cat scratched me when i picked her up",
+    "dad picks me up from school on fridays", "my baby cousin pulled my hair", "i was home alone for ten minutes",
+    "there was no food left at the party", "my little brother gets in my bed when he has a bad dream",
 ])
 def test_ordinary_answers_with_harm_words_raise_nothing(text):
     assert LEXICON.find(text) == []
