@@ -207,6 +207,26 @@ class Wording:
         text = text.replace("{about_name}", str(about_name)).replace("{case_about}", str(case_about))
         return text.replace("{last_words}", str(last_words))
 
+    def control_check(self, band: str, control: str) -> dict:
+        """The check of whether typed words meant `control` (bot/control_check.py), in the band's words."""
+        for variation in self.responses["utter_ask_control_check"]:
+            condition = {c["name"]: c["value"] for c in variation.get("condition") or []}
+            if condition == {"age_band": band, "control_to_check": control}:
+                return {**variation, "text": variation["text"].replace("{practitioner_name}", self.practitioner)}
+        raise KeyError(f"utter_ask_control_check has no wording for {band} and {control}")
+
+
+def control_to_check(root: Path, text: str) -> Optional[str]:
+    """The control the channel will ask the child about after these typed words, if any: the
+    trained model decides, so a test asks it (exactly as the channel does) rather than guessing."""
+    from bot.channel import parse_typed
+    from bot.control_check import CONTROL_SLOT
+    from bot.model import model_path
+    from bot.nlu_eval import _loaded
+
+    entities = parse_typed(_loaded(str(model_path(root))), "test", text).get("entities") or []
+    return next((e.get("value") for e in entities if e.get("entity") == CONTROL_SLOT), None)
+
 
 class Processes(Servers):
     """The same processes, each started on its own from its Procfile line, so that a test can kill

@@ -14,7 +14,7 @@ import requests
 import yaml
 
 from bot.report.render import QUOTE_PREFIX
-from tests.servers import ROOT, Chat, Wording
+from tests.servers import ROOT, Chat, Wording, control_to_check
 
 pytestmark = pytest.mark.servers
 
@@ -121,15 +121,29 @@ class Walk:
             self.last_words = text if text is not None else label
         if kind == "choice" and slot in CHOOSERS:
             self._put_first(slot, choice)
-        replies = self._remember(send())
+        first = replies = self._remember(send())
+        if kind == "answer":
+            replies = self._said_no_if_checked(activity, text, replies)
         if slot in UNTIL_DONE and kind not in ("skipped", "dont_know"):
             assert texts(replies) == [self.ask(self.position)]  # the same question, until "That's all"
             self.rephrased = False
-            return replies
+            return first
         assert texts(replies) == self.after_answer()
         self.position = self._next_position()
         self.rephrased = False
-        return replies
+        return first
+
+    def _said_no_if_checked(self, activity, text, replies):
+        """Typed words the model only leans to a control on are kept, then checked with the child
+        (bot/control_check.py): the walk answers "No, carry on", which is kept too."""
+        control = control_to_check(ROOT, text)
+        if control is None:
+            return replies
+        check = WORDING.control_check(self.band, control)
+        assert texts(replies) == [check["text"]]
+        [deny] = [b for b in replies[-1]["buttons"] if b["payload"] == "/deny"]
+        self.expected_answers.append((activity, "control_check", check["text"], None, "choice", "/deny", deny["title"]))
+        return self._remember(self.chat.tap("/deny"))
 
     def _put_first(self, chooser, part):
         activity, parts = CHOOSERS[chooser]

@@ -14,7 +14,7 @@ import requests
 import yaml
 
 from bot.report.render import QUOTE_PREFIX
-from tests.servers import ROOT, Wording
+from tests.servers import ROOT, Wording, control_to_check
 
 pytestmark = pytest.mark.servers
 
@@ -69,17 +69,22 @@ def test_a_whole_session_through_the_api_with_a_token(servers, awkward_answers):
     first = api.say(session_id, payload="/start")
     assert first["messages"][-1]["text"] == WORDING.text("utter_ask_warm_up_likes", "age_8_11")
     typed = [awkward_answers[0], awkward_answers[6], "  spaces kept  ", "/restart", "a bit tired", "just sleepy", "Pizza 🍕"]
-    for text in typed:
+    questions = ["warm_up_likes", "three_wishes_first", "three_wishes_second", "three_wishes_third", "closing_mood",
+                 "closing_mood_more", "closing_looking_forward"]
+    expected, sent = [], [None]
+    for question, text in zip(questions, typed):
         reply = api.say(session_id, message=text)
+        expected.append((question, text))
+        sent.append(text)
+        if control_to_check(ROOT, text):  # kept, then checked with the child: "No, carry on"
+            reply = api.say(session_id, payload="/deny")
+            expected.append(("control_check", None))
+            sent.append(None)
     assert reply["status"] == "completed"
     answers = [(a["prompt_key"], a["text"]) for a in exported(servers, session_id)["answers"]]
-    assert answers == list(zip(
-        ["warm_up_likes", "three_wishes_first", "three_wishes_second", "three_wishes_third", "closing_mood",
-         "closing_mood_more", "closing_looking_forward"],
-        typed,
-    ))
+    assert answers == expected
     history = api.get(f"/api/sessions/{session_id}/messages").json()
-    assert [m["text"] for m in history["messages"] if m["speaker"] == "child"] == [None] + typed
+    assert [m["text"] for m in history["messages"] if m["speaker"] == "child"] == sent
     assert api.post(f"/api/sessions/{session_id}/observations", {"text": "Calm, chatty"}).status_code == 201
     assert servers.store().observations(session_id)[0]["text"] == "Calm, chatty"
 
