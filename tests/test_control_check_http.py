@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.control_check import CONTROL_SLOT
-from tests.servers import Chat, Wording
+from tests.servers import Chat, Wording, control_to_check
 
 pytestmark = pytest.mark.servers
 
@@ -39,18 +38,11 @@ def servers(shared_servers):
 @pytest.fixture(scope="module")
 def checked_words(servers):
     """control -> words the model leans to that control on, not clearly: the channel checks them."""
-    from bot.channel import parse_typed
-    from bot.model import model_path
-    from bot.nlu_eval import _loaded
-
-    agent = _loaded(str(model_path(servers.root)))
     found = {}
     for control, phrasings in PHRASINGS.items():
-        for words in phrasings:
-            entities = parse_typed(agent, "test", words).get("entities") or []
-            if any(e.get("entity") == CONTROL_SLOT and e.get("value") == control for e in entities):
-                found[control] = words
-                break
+        checked = [words for words in phrasings if control_to_check(servers.root, words) == control]
+        if checked:
+            found[control] = checked[0]
     missing = [c for c in PHRASINGS if c not in found]
     assert not missing, f"none of the phrasings of {missing} is checked with the child: the model changed?"
     return found
@@ -65,10 +57,7 @@ def new_session(servers, plan="warm_up") -> Chat:
 
 
 def check_shown(replies, control):
-    [variation] = [v for v in WORDING.responses["utter_ask_control_check"]
-                   if {c["name"]: c["value"] for c in v.get("condition") or []}
-                   == {"age_band": BAND, "control_to_check": control}]
-    assert [m.get("text") for m in replies] == [variation["text"].replace("{practitioner_name}", PRACTITIONER)]
+    assert [m.get("text") for m in replies] == [WORDING.control_check(BAND, control)["text"]]
     assert [b["payload"] for b in replies[-1]["buttons"]] == ["/affirm", "/deny"]
 
 

@@ -693,16 +693,9 @@ def test_no_password_token_key_or_childs_words_in_the_servers_log_even_at_debug(
 
 
 def test_words_that_only_look_like_stop_are_kept_and_the_child_is_asked_with_buttons(servers, browser):
-    from bot.channel import parse_typed
-    from bot.control_check import CONTROL_SLOT
-    from bot.model import model_path
-    from bot.nlu_eval import _loaded
     from tests.test_control_check_http import PHRASINGS
 
-    agent = _loaded(str(model_path(servers.root)))
-    words = next(w for w in PHRASINGS["stop"]
-                 if {"entity": CONTROL_SLOT, "value": "stop"} in
-                 [{k: e.get(k) for k in ("entity", "value")} for e in parse_typed(agent, "test", w)["entities"]])
+    words = next(w for w in PHRASINGS["stop"] if control_to_check(servers.root, w) == "stop")
     context = browser.new_context(viewport={"width": 800, "height": 1280})
     page = context.new_page()
     log_in(page, servers)
@@ -710,9 +703,7 @@ def test_words_that_only_look_like_stop_are_kept_and_the_child_is_asked_with_but
     wait_for_question(page, WORDING.text("utter_ask_warm_up_likes", "age_8_11"))
     page.fill("#typed", words)
     page.click("#send")
-    [check] = [v for v in WORDING.responses["utter_ask_control_check"]
-               if {c["name"]: c["value"] for c in v.get("condition") or []} == {"age_band": "age_8_11",
-                                                                                "control_to_check": "stop"}]
+    check = WORDING.control_check("age_8_11", "stop")
     wait_for_question(page, check["text"])
     shown = page.eval_on_selector_all("#choices button.choice", "buttons => buttons.map(b => b.dataset.payload)")
     assert shown == ["/affirm", "/deny"]  # yes, then no: a check's two buttons keep their order
