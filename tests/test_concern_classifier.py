@@ -1,0 +1,102 @@
+"""The concern classifier's parts: the sentence model is the upstream one or nothing, the numpy
+forward pass is scikit-learn's own, the saved weights read back exact, training is repeatable and
+follows the NLU data. Its figures are in test_safeguarding_eval.py and the README."""
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+from sklearn.neural_network import MLPClassifier
+
+from bot.safeguarding import classifier
+from bot.safeguarding.classifier import ConcernClassifier
+from bot.safeguarding.concern import find_concern
+from bot.safeguarding.lexicon import Lexicon
+from bot.safeguarding.sentences import SHA256, SentenceModel, SentenceModelError, model_dir, verify
+from tests.conftest import ROOT
+
+TEXTS = ["we went to the park", "i had chips for tea", "my cousin came round", "we played football",
+         "he hurts me at night", "she locks me in the shed", "they hit me with a belt", "she does the thing again"]
+LABELS = [0, 0, 0, 0, 1, 1, 1, 1]
+
+
+def test_the_installed_sentence_model_is_upstreams():
+    verify(model_dir())  # raises if any file differs from the published hashes
+
+
+def test_a_changed_weight_file_is_refused_by_name(tmp_path):
+    copy = tmp_path / "model"
+    shutil.copytree(model_dir(), copy)
+    weights = copy / "model.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 1
+    weights.write_bytes(bytes(data))
+    with pytest.raises(SentenceModelError, match="model.safetensors.*expected " + SHA256["model.safetensors"]):
+        verify(copy)
+
+
+def test_a_missing_file_is_refused_by_name(tmp_path):
+    copy = tmp_path / "model"
+    shutil.copytree(model_dir(), copy)
+    (copy / "vocab.txt").unlink()
+    with pytest.raises(SentenceModelError, match="vocab.txt"):
+        verify(copy)
+
+
+def test_sentences_are_unit_vectors_and_a_batch_gives_what_one_at_a_time_gives():
+    model = SentenceModel.load()
+    together = model.embed(TEXTS)
+    assert together.shape == (len(TEXTS), 384)
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+    alone = np.vstack([model.embed([t]) for t in TEXTS])
+    assert np.allclose(together, alone, atol=1e-5)
+    assert model.embed([]).shape == (0, 384)
+
+
+def test_the_forward_pass_is_scikit_learns_and_training_is_repeatable():
+    trained = ConcernClassifier.train(TEXTS, LABELS)
+    mlp = MLPClassifier((classifier.HIDDEN,), alpha=classifier.ALPHA, max_iter=classifier.MAX_ITER,
+                        random_state=classifier.SEED).fit(SentenceModel.load().embed(TEXTS), LABELS)
+    others = ["i like my school", "he kicks me", "a very long answer " * 200]
+    assert np.allclose(trained.scores(others), mlp.predict_proba(SentenceModel.load().embed(others))[:, 1], atol=1e-6)
+    again = ConcernClassifier.train(TEXTS, LABELS)
+    assert all(np.array_equal(a, b) for a, b in zip(trained.weights, again.weights))
+
+
+def test_saved_weights_read_back_exact_and_hold_no_pickle(tmp_path):
+    trained = ConcernClassifier.train(TEXTS, LABELS)
+    path = tmp_path / "concern.npz"
+    trained.save(path)
+    read = ConcernClassifier.read(path)  # np.load(allow_pickle=False): an object array would raise
+    assert all(np.array_equal(a, b) for a, b in zip(trained.weights, read.weights))
+    assert not list(tmp_path.glob("*.partial.npz"))
+
+
+def test_the_fingerprint_follows_the_nlu_data_only(tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "data", root / "data")
+    before = classifier.fingerprint(root)
+    (root / "data" / "stories").mkdir(exist_ok=True)
+    (root / "data" / "stories" / "new.yml").write_text("version: '3.1'\n", encoding="utf-8")
+    assert classifier.fingerprint(root) == before
+    answers = root / "data" / "nlu" / "answers.yml"
+    answers.write_text(answers.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert classifier.fingerprint(root) != before
+
+
+def test_a_missing_classifier_says_how_to_make_it(tmp_path):
+    shutil.copytree(ROOT / "data" / "nlu", tmp_path / "data" / "nlu")
+    with pytest.raises(FileNotFoundError, match="make model"):
+        classifier.load(tmp_path)
+
+
+def test_the_classifier_alone_raises_a_concern_and_says_so_in_found_by():
+    trained = ConcernClassifier.train(TEXTS, LABELS)
+    ordinary = {"intent": {"name": "inform", "confidence": 0.9}, "intent_ranking": []}
+    text = "she does the thing again"  # a training example (sure to score high) the word list misses
+    assert trained.score(text) >= classifier.THRESHOLD
+    concern = find_concern(text, ordinary, Lexicon.load(ROOT), trained)
+    assert concern is not None and concern.by_classifier and not concern.matches
+    assert concern.found_by["classifier_score"] == round(trained.score(text), 3)
+    assert find_concern("we went to the park", ordinary, Lexicon.load(ROOT), trained) is None
