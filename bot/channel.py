@@ -42,7 +42,8 @@ from bot import action_response_check, atomic_turn, channel_auth, choice_order, 
 from bot.config import Settings, load_settings
 from bot.control_check import CONTROL_SLOT
 from bot.incoming import BadRequest, Incoming, button_intents, parse_incoming
-from bot.safeguarding import classifier
+from bot.meaning import classifier
+from bot.meaning.classifier import Meaning
 from bot.safeguarding.concern import CONCERN_ENTITY, DISCLOSURE_INTENT, Concern, find_concern
 from bot.safeguarding.lexicon import Lexicon
 from bot.store.flags import Flags
@@ -123,7 +124,7 @@ class TabletInput(InputChannel):
         return self._lexicon
 
     @staticmethod
-    def classifier() -> classifier.ConcernClassifier:
+    def classifier() -> classifier.MeaningClassifier:
         return classifier.load()  # loaded once (its sentence model takes seconds): in _NLU's thread
 
     def _button_intents(self, domain) -> FrozenSet[str]:
@@ -230,8 +231,9 @@ class TabletInput(InputChannel):
         run the pipeline again on the event loop."""
         if not incoming.is_typed:
             return _parse(agent, incoming.sender, incoming.text, agent.processor.model_metadata.nlu_target), None
-        parse_data = parse_typed(agent, incoming.sender, incoming.text)
-        return parse_data, find_concern(incoming.text, parse_data, self.lexicon, self.classifier())
+        meaning = self.classifier().judge(incoming.text)
+        parse_data = parse_typed(agent, incoming.sender, incoming.text, meaning)
+        return parse_data, find_concern(incoming.text, parse_data, self.lexicon, meaning)
 
 
 def _last_bot_text(tracker: DialogueStateTracker) -> Optional[str]:
@@ -255,14 +257,14 @@ def _json_body(request: Request) -> Any:
         return None
 
 
-def parse_typed(agent, sender_id: str, text: str) -> Dict[Text, Any]:
-    """Run the NLU pipeline on typed words without its final `/intent` shortcut, then decide
-    whether they are a control or an answer (bot/typed_controls.py). Blocking: the channel runs it
-    in its NLU thread."""
+def parse_typed(agent, sender_id: str, text: str, meaning: Optional[Meaning]) -> Dict[Text, Any]:
+    """Run the NLU pipeline on typed words without its final `/intent` shortcut, then decide, with
+    the meaning classifier's judgement, whether they are a control or an answer
+    (bot/typed_controls.py). Blocking: the channel runs it in its NLU thread."""
     metadata = agent.processor.model_metadata
     before_shortcut = metadata.predict_schema.nodes[metadata.nlu_target].needs["messages"]
     parse_data = _parse(agent, sender_id, text, before_shortcut)
-    taken = taken_as(text, parse_data["intent"], parse_data.get("intent_ranking"))
+    taken = taken_as(text, parse_data["intent"], parse_data.get("intent_ranking"), meaning)
     parse_data["intent"] = taken.intent
     if taken.to_check:  # kept as the answer; the dialogue then asks whether it was meant (bot/control_check.py)
         parse_data["entities"] = list(parse_data.get("entities") or []) + [

@@ -57,9 +57,9 @@ def _ensure_rasa_model(root: Path, quiet: bool) -> Path:
 
 
 def ensure_trained(root: Path = PROJECT_ROOT, quiet: bool = False) -> Path:
-    """The Rasa model and the concern classifier (bot/safeguarding/classifier.py), each trained
+    """The Rasa model and the meaning classifier (bot/meaning/classifier.py), each trained
     unless one for exactly these files exists. Returns the Rasa model's path."""
-    from bot.safeguarding import classifier
+    from bot.meaning import classifier
 
     path = _ensure_rasa_model(root, quiet)
     classifier.ensure_trained(root, quiet)

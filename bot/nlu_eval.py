@@ -18,7 +18,8 @@ from typing import Any, Dict, Iterator, List, Set, Tuple
 
 import yaml
 
-from bot.safeguarding import classifier
+from bot.meaning import classifier
+from bot.meaning.classifier import Meaning
 from bot.safeguarding.concern import find_concern
 from bot.safeguarding.lexicon import Lexicon
 from bot.control_check import CONTROL_SLOT
@@ -122,24 +123,24 @@ def parsed(model_path: Path, messages_path: Path) -> Iterator[Tuple[str, str, Di
     tablet channel parses typed words."""
     from bot.channel import parse_typed
 
-    agent = _loaded(str(model_path))
+    agent, judge = _loaded(str(model_path)), classifier.load().judge
     for label, messages in load_messages(messages_path).items():
         for message in messages:
-            yield label, message, parse_typed(agent, "evaluation", message)
+            meaning = judge(message)
+            yield label, message, parse_typed(agent, "evaluation", message, meaning), meaning
 
 
 def evaluate(model_path: Path, messages_path: Path) -> Evaluation:
-    lexicon, concern_classifier = Lexicon.load(), classifier.load()
+    lexicon = Lexicon.load()
     results = []
-    for label, message, parse_data in parsed(model_path, messages_path):
-        results.append((message, label, taken(message, parse_data, lexicon, concern_classifier)))
+    for label, message, parse_data, meaning in parsed(model_path, messages_path):
+        results.append((message, label, taken(message, parse_data, lexicon, meaning)))
     return Evaluation(results)
 
 
-def taken(message: str, parse_data: Dict[str, Any], lexicon: Lexicon,
-          concern_classifier: "classifier.ConcernClassifier") -> str:
+def taken(message: str, parse_data: Dict[str, Any], lexicon: Lexicon, meaning: Meaning) -> str:
     """What the channel and dialogue do with the words: a control, a check for one, or an answer."""
-    if find_concern(message, parse_data, lexicon, concern_classifier) is not None:
+    if find_concern(message, parse_data, lexicon, meaning) is not None:
         return ANSWER
     intent = parse_data["intent"]["name"]
     if is_control(intent):

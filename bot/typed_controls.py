@@ -2,16 +2,20 @@
 they are an answer the bot then checks with the child.
 
 Buttons are the sure way to stop, skip or get help; typed words count as a control only when they
-are a short, clear phrase in plain words the NLU is sure of (no "/", brackets, markup or emoji), and
-no other control comes close. Words that only look like a control (the NLU leans to one, but not
-clearly) are the child's answer, kept exactly, and the bot then asks with buttons whether they meant
-the control (bot/control_check.py): a wrong guess costs one tap, never a lost question or an ignored
-"I want to stop". Anything else is simply the child's answer: "I want it to stop when they shout"
-must never end the session."""
+are a short, clear phrase in plain words the NLU is sure of (no "/", brackets, markup or emoji), no
+other control comes close, and the meaning classifier (bot/meaning/), judging by meaning rather
+than words, takes them for the same control. Words that only look like a control (the NLU leans to
+one, or the meaning classifier does, or the two disagree) are the child's answer, kept exactly, and
+the bot then asks with buttons whether they meant the control (bot/control_check.py): a wrong guess
+costs one tap, never a lost question or an ignored "I want to stop". Anything else is simply the
+child's answer: "I want it to stop when they shout" must never end the session."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
+
+if TYPE_CHECKING:
+    from bot.meaning.classifier import Meaning
 
 ANSWER_INTENT = "inform"
 # A control is said in plain words ("stop please", "I don't know!"): text with brackets, quotes,
@@ -39,6 +43,10 @@ MAX_RIVAL_CONFIDENCE = 0.05
 # words (a longer one is an answer, however it reads).
 MIN_CONFIDENCE_TO_CHECK = 0.4
 MAX_WORDS_TO_CHECK = 15
+# The meaning classifier's probability of a control at which it agrees with the NLU's (needed to act
+# on it), and at which it alone has an answer checked for that control. Chosen on the tuning set.
+MIN_MEANING_TO_AGREE = 0.5
+MIN_MEANING_TO_CHECK = 0.5
 
 
 @dataclass(frozen=True)
@@ -54,23 +62,30 @@ def is_control(intent: str) -> bool:
 ANSWER = {"name": ANSWER_INTENT, "confidence": 1.0}
 
 
-def taken_as(text: str, intent: Dict[str, Any], ranking: Optional[List[Dict[str, Any]]] = None) -> Taken:
+def taken_as(text: str, intent: Dict[str, Any], ranking: Optional[List[Dict[str, Any]]] = None,
+             meaning: "Optional[Meaning]" = None) -> Taken:
     """What typed words are taken as: the NLU's intent, unless that is a control it is not clear of
-    (then an answer, checked with the child if it looks enough like the control)."""
+    (then an answer, checked with the child if it looks enough like the control). `meaning`: the
+    meaning classifier's judgement (None: the NLU's alone, as in the unit tests)."""
     name = intent.get("name")
-    if not is_control(name):
-        return Taken(intent)
     if len(text) > MAX_CONTROL_CHARS:  # first: nothing below ever sees a long text
-        return Taken(ANSWER)
-    words, confidence = len(text.split()), intent.get("confidence", 0.0)
+        return Taken(ANSWER) if is_control(name) else Taken(intent)
+    words = len(text.split())
+    suggested = (meaning.control if meaning is not None and meaning.control_probability >= MIN_MEANING_TO_CHECK
+                 and words <= MAX_WORDS_TO_CHECK else None)
+    if not is_control(name):
+        return Taken(intent, to_check=suggested if name == ANSWER_INTENT else None)
+    confidence = intent.get("confidence", 0.0)
     needed = MIN_CONFIDENCE_ONE_WORD if words == 1 else MIN_CONFIDENCE
     rival = max((float(i.get("confidence") or 0.0) for i in ranking or []
                  if is_control(i.get("name")) and i.get("name") != name), default=0.0)
-    if plain_words(text) and words <= MAX_WORDS[name] and confidence >= needed and rival < MAX_RIVAL_CONFIDENCE:
+    sure = plain_words(text) and words <= MAX_WORDS[name] and confidence >= needed and rival < MAX_RIVAL_CONFIDENCE
+    agrees = meaning is None or (meaning.control == name and meaning.control_probability >= MIN_MEANING_TO_AGREE)
+    if sure and agrees:
         return Taken(intent)
-    if words <= MAX_WORDS_TO_CHECK and confidence >= MIN_CONFIDENCE_TO_CHECK:
+    if sure or (words <= MAX_WORDS_TO_CHECK and confidence >= MIN_CONFIDENCE_TO_CHECK):
         return Taken(ANSWER, to_check=name)
-    return Taken(ANSWER)
+    return Taken(ANSWER, to_check=suggested)
 
 
 def effective_intent(text: str, intent: Dict[str, Any]) -> Dict[str, Any]:

@@ -221,10 +221,12 @@ def control_to_check(root: Path, text: str) -> Optional[str]:
     trained model decides, so a test asks it (exactly as the channel does) rather than guessing."""
     from bot.channel import parse_typed
     from bot.control_check import CONTROL_SLOT
+    from bot.meaning import classifier
     from bot.model import model_path
     from bot.nlu_eval import _loaded
 
-    entities = parse_typed(_loaded(str(model_path(root))), "test", text).get("entities") or []
+    meaning = classifier.load(root).judge(text)
+    entities = parse_typed(_loaded(str(model_path(root))), "test", text, meaning).get("entities") or []
     return next((e.get("value") for e in entities if e.get("entity") == CONTROL_SLOT), None)
 
 

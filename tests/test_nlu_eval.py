@@ -7,7 +7,6 @@ import yaml
 
 from bot.model import ensure_trained
 from bot.nlu_eval import ANSWER, evaluate, load_messages, parsed, training_examples
-from bot.safeguarding import classifier
 from bot.safeguarding.concern import find_concern
 from bot.safeguarding.lexicon import Lexicon
 from bot.typed_controls import is_control
@@ -42,7 +41,7 @@ def test_awkward_answers_are_answers_not_controls_or_concerns(tmp_path, awkward_
     answer stays an answer (the HTTP tests then walk whole sessions with these)."""
     held_out = tmp_path / "awkward.yml"
     held_out.write_text(yaml.safe_dump({"answer": [a for a in awkward_answers if a.strip()]}), encoding="utf-8")
-    lexicon, concern_classifier = Lexicon.load(ROOT), classifier.load(ROOT)
-    for _, message, parse_data in parsed(ensure_trained(ROOT), held_out):
+    lexicon = Lexicon.load(ROOT)
+    for _, message, parse_data, meaning in parsed(ensure_trained(ROOT), held_out):
         assert not is_control(parse_data["intent"]["name"]), f"taken as {parse_data['intent']['name']}: {message!r}"
-        assert find_concern(message, parse_data, lexicon, concern_classifier) is None, f"a false safeguarding alarm: {message!r}"
+        assert find_concern(message, parse_data, lexicon, meaning) is None, f"a false safeguarding alarm: {message!r}"

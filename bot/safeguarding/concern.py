@@ -1,5 +1,5 @@
 """Whether typed words raise a safeguarding concern: the trainers' word list (lexicon.py), the
-concern classifier (classifier.py, which judges by meaning) or the trained `disclosure` intent.
+meaning classifier (bot/meaning/, which judges by meaning, not words) or the trained `disclosure` intent.
 Any one is enough. The intent counts even when it is far from sure, because a missed disclosure
 costs far more than a false alarm, but only for a message with one of the word list's
 `model_context` words: the model is confidently wrong on text with nothing of harm in it, and a
@@ -12,19 +12,23 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 from bot.safeguarding.lexicon import Lexicon, Match
 
 if TYPE_CHECKING:
-    from bot.safeguarding.classifier import ConcernClassifier
+    from bot.meaning.classifier import Meaning
 
 DISCLOSURE_INTENT = "disclosure"
 CONCERN_ENTITY = "concern"  # what the channel adds to the message, so the dialogue responds
 # The disclosure intent's confidence, anywhere in the NLU's ranking, at which it raises a concern.
 MIN_INTENT_CONFIDENCE = 0.3
+# The meaning classifier's probability of a disclosure at which it raises a concern, chosen on the
+# tuning sets: lower finds more, but tells more children who said nothing worrying that they are
+# not in trouble (README, "How disclosures are found").
+MIN_MEANING_PROBABILITY = 0.99
 
 
 @dataclass(frozen=True)
 class Concern:
     matches: Tuple[Match, ...]
     intent_confidence: float  # the disclosure intent's, 0.0 if it is not in the ranking
-    classifier_score: float = 0.0  # the concern classifier's, 0 to 1
+    meaning_probability: float = 0.0  # the meaning classifier's, of a disclosure
 
     @property
     def found_by(self) -> Dict[str, Any]:
@@ -32,7 +36,7 @@ class Concern:
         return {
             "lexicon": [{"concern": m.concern, "phrase": m.phrase} for m in self.matches],
             "intent_confidence": round(self.intent_confidence, 3),
-            "classifier_score": round(self.classifier_score, 3),
+            "meaning_probability": round(self.meaning_probability, 3),
         }
 
     @property
@@ -40,10 +44,8 @@ class Concern:
         return bool(self.matches)
 
     @property
-    def by_classifier(self) -> bool:
-        from bot.safeguarding.classifier import THRESHOLD
-
-        return self.classifier_score >= THRESHOLD
+    def by_meaning(self) -> bool:
+        return self.meaning_probability >= MIN_MEANING_PROBABILITY
 
     @property
     def by_intent(self) -> bool:
@@ -57,11 +59,10 @@ def disclosure_confidence(parse_data: Dict[str, Any]) -> float:
 
 
 def find_concern(text: str, parse_data: Dict[str, Any], lexicon: Lexicon,
-                 classifier: "Optional[ConcernClassifier]") -> Optional[Concern]:
-    """A concern if the words match the lexicon, the classifier judges them a disclosure or the
-    NLU leans towards one. `classifier` None: the word list and the intent alone (a report's
-    comparison; the channel always passes one)."""
+                 meaning: "Optional[Meaning]") -> Optional[Concern]:
+    """A concern if the words match the lexicon, the meaning classifier judges them a disclosure or
+    the NLU leans towards one. `meaning` None: the word list and the intent alone."""
     matches = tuple(lexicon.find(text))
     confidence = disclosure_confidence(parse_data) if lexicon.gives_context(text) else 0.0
-    concern = Concern(matches, confidence, classifier.score(text) if classifier is not None else 0.0)
-    return concern if concern.by_words or concern.by_classifier or concern.by_intent else None
+    concern = Concern(matches, confidence, meaning.disclosure if meaning is not None else 0.0)
+    return concern if concern.by_words or concern.by_meaning or concern.by_intent else None

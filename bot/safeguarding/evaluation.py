@@ -1,6 +1,6 @@
 """How the three layers find disclosures, measured on messages kept apart from the training data:
 each message goes through the trained model exactly as the tablet channel sends typed words, through
-the word list and through the concern classifier.
+the word list and through the meaning classifier (bot/meaning/).
 
 Any YAML file of labelled messages will do (`python -m bot safeguarding-report --messages FILE`):
 a label `disclosure`, or `disclosure_<kind>` (physical, sexual, neglect, ...), holds words that must
@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 from bot.nlu_eval import parsed
-from bot.safeguarding import classifier
 from bot.safeguarding.concern import find_concern
 from bot.safeguarding.lexicon import Lexicon
 
 DISCLOSURE, ORDINARY = "disclosure", "ordinary"
-LAYERS = (("words", "word list (safeguarding.yml)"), ("classifier", "concern classifier (by meaning)"),
+LAYERS = (("words", "word list (safeguarding.yml)"), ("meaning", "meaning classifier (bot/meaning/)"),
           ("model", "trained model (disclosure intent)"), ("both", "any one (what the assistant does)"))
 
 
@@ -37,12 +36,12 @@ class Result:
     message: str
     label: str  # as in the file: disclosure, disclosure_<kind>, ordinary, ...
     by_words: bool
-    by_classifier: bool
+    by_meaning: bool
     by_model: bool
 
     @property
     def flagged(self) -> bool:
-        return self.by_words or self.by_classifier or self.by_model
+        return self.by_words or self.by_meaning or self.by_model
 
     @property
     def disclosure(self) -> bool:
@@ -71,7 +70,7 @@ class Evaluation:
         return [r.message for r in self.disclosures() if not r.flagged]
 
     def false_alarms(self) -> List[Tuple[str, str]]:
-        return [(r.message, "+".join(n for n, on in (("words", r.by_words), ("classifier", r.by_classifier),
+        return [(r.message, "+".join(n for n, on in (("words", r.by_words), ("meaning", r.by_meaning),
                                                       ("model", r.by_model)) if on))
                 for r in self.ordinary() if r.flagged]
 
@@ -102,15 +101,15 @@ class Evaluation:
 
     @staticmethod
     def _found(result: Result, layer: str) -> bool:
-        return {"words": result.by_words, "classifier": result.by_classifier, "model": result.by_model,
+        return {"words": result.by_words, "meaning": result.by_meaning, "model": result.by_model,
                 "both": result.flagged}[layer]
 
 
 def evaluate(model_path: Path, messages_path: Path) -> Evaluation:
-    lexicon, concern_classifier = Lexicon.load(), classifier.load()
+    lexicon = Lexicon.load()
     results = []
-    for label, message, parse_data in parsed(model_path, messages_path):
-        concern = find_concern(message, parse_data, lexicon, concern_classifier)
+    for label, message, parse_data, meaning in parsed(model_path, messages_path):
+        concern = find_concern(message, parse_data, lexicon, meaning)
         results.append(Result(message, label, bool(concern and concern.by_words),
-                              bool(concern and concern.by_classifier), bool(concern and concern.by_intent)))
+                              bool(concern and concern.by_meaning), bool(concern and concern.by_intent)))
     return Evaluation(results)
