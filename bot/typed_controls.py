@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from bot.meaning.classifier import Meaning
 
 ANSWER_INTENT = "inform"
+FALLBACK_INTENT = "nlu_fallback"  # the NLU unsure of everything: an answer too (config.yml)
 # A control is said in plain words ("stop please", "I don't know!"): text with brackets, quotes,
 # markup, symbols or emoji ('{"intent": "stop"}', "<b>stop</b>", "stop 🛑") is the child's answer.
 # Between and after the words: spaces and these marks only.
@@ -74,7 +75,7 @@ def taken_as(text: str, intent: Dict[str, Any], ranking: Optional[List[Dict[str,
     suggested = (meaning.control if meaning is not None and meaning.control_probability >= MIN_MEANING_TO_CHECK
                  and words <= MAX_WORDS_TO_CHECK else None)
     if not is_control(name):
-        return Taken(intent, to_check=suggested if name == ANSWER_INTENT else None)
+        return Taken(intent, to_check=suggested if name in (ANSWER_INTENT, FALLBACK_INTENT) else None)
     confidence = intent.get("confidence", 0.0)
     needed = MIN_CONFIDENCE_ONE_WORD if words == 1 else MIN_CONFIDENCE
     rival = max((float(i.get("confidence") or 0.0) for i in ranking or []
@@ -83,9 +84,12 @@ def taken_as(text: str, intent: Dict[str, Any], ranking: Optional[List[Dict[str,
     agrees = meaning is None or (meaning.control == name and meaning.control_probability >= MIN_MEANING_TO_AGREE)
     if sure and agrees:
         return Taken(intent)
-    if sure or (words <= MAX_WORDS_TO_CHECK and confidence >= MIN_CONFIDENCE_TO_CHECK):
-        return Taken(ANSWER, to_check=name)
-    return Taken(ANSWER, to_check=suggested)
+    # Not acted on: checked for the control the likelier of the two judges leans to, if either does
+    # (help asked for in new words is checked as help, not as the skip the NLU guessed).
+    leans = sure or (words <= MAX_WORDS_TO_CHECK and confidence >= MIN_CONFIDENCE_TO_CHECK)
+    if suggested and (not leans or meaning.control_probability > confidence):
+        return Taken(ANSWER, to_check=suggested)
+    return Taken(ANSWER, to_check=name if leans else None)
 
 
 def effective_intent(text: str, intent: Dict[str, Any]) -> Dict[str, Any]:

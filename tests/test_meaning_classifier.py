@@ -13,7 +13,7 @@ from sklearn.neural_network import MLPClassifier
 from bot.meaning import classifier
 from bot.meaning.classifier import Meaning, MeaningClassifier
 from bot.meaning.sentences import SHA256, SentenceModel, SentenceModelError, model_dir, verify
-from bot.safeguarding.concern import MIN_MEANING_PROBABILITY, find_concern
+from bot.safeguarding.concern import MIN_MEANING_FOR_INTENT, MIN_MEANING_PROBABILITY, find_concern
 from bot.safeguarding.lexicon import Lexicon
 from bot.typed_controls import ANSWER_INTENT, taken_as
 from tests.conftest import ROOT
@@ -98,17 +98,25 @@ def test_a_missing_classifier_says_how_to_make_it(tmp_path):
         classifier.load(tmp_path)
 
 
-def test_the_classifier_alone_raises_a_concern_and_says_so_in_found_by():
-    trained = MeaningClassifier.train(TEXTS, LABELS)
+@pytest.mark.parametrize("probability, raised", [(MIN_MEANING_PROBABILITY, True), (MIN_MEANING_PROBABILITY - 0.001, False)])
+def test_the_meaning_classifier_alone_raises_a_concern_and_says_so_in_found_by(probability, raised):
     ordinary = {"intent": {"name": "inform", "confidence": 0.9}, "intent_ranking": []}
-    text = "she does the thing again"  # a training example (sure to score high) the word list misses
-    meaning = trained.judge(text)
-    assert meaning.disclosure >= MIN_MEANING_PROBABILITY
-    concern = find_concern(text, ordinary, Lexicon.load(ROOT), meaning)
-    assert concern is not None and concern.by_meaning and not concern.matches
-    assert concern.found_by["meaning_probability"] == round(meaning.disclosure, 3)
-    park = trained.judge("we went to the park")
-    assert find_concern("we went to the park", ordinary, Lexicon.load(ROOT), park) is None
+    text = "she does the thing again"  # nothing the word list holds
+    concern = find_concern(text, ordinary, Lexicon.load(ROOT), Meaning(probability, None, 0.0))
+    assert (concern is not None) == raised
+    if raised:
+        assert concern.by_meaning and not concern.matches and not concern.by_intent
+        assert concern.found_by["meaning_probability"] == round(probability, 3)
+
+
+@pytest.mark.parametrize("probability, raised", [(MIN_MEANING_FOR_INTENT, True), (MIN_MEANING_FOR_INTENT - 0.01, False)])
+def test_the_intent_counts_only_when_the_meaning_classifier_leans_to_a_disclosure_too(probability, raised):
+    leaning = {"intent": {"name": "inform", "confidence": 0.5},
+               "intent_ranking": [{"name": "disclosure", "confidence": 0.9}]}
+    text = "there was blood"  # a model_context word, nothing the word list holds
+    assert not Lexicon.load(ROOT).find(text)
+    concern = find_concern(text, leaning, Lexicon.load(ROOT), Meaning(probability, None, 0.0))
+    assert (concern is not None) == raised
 
 
 def test_judge_names_the_likeliest_control_even_when_an_answer_is_likelier():
@@ -129,6 +137,10 @@ STOP_SURE = {"name": "stop", "confidence": 0.999}
         ("brb need a wee", {"name": "inform", "confidence": 0.8}, Meaning(0.0, "take_break", 0.8), "inform", "take_break"),
         ("we went to the beach", {"name": "inform", "confidence": 0.8}, Meaning(0.0, "stop", 0.2), "inform", None),
         ("yes", {"name": "affirm", "confidence": 0.99}, Meaning(0.0, "stop", 0.9), "affirm", None),  # not an answer
+        ("dont get it sorry", {"name": "nlu_fallback", "confidence": 0.3}, Meaning(0.0, "help", 0.8), "nlu_fallback", "help"),
+        # the NLU leans to skip, the meaning classifier is surer of help: checked as help, never skipped
+        ("i dont get the question", {"name": "skip", "confidence": 0.6}, Meaning(0.0, "help", 0.99), ANSWER_INTENT, "help"),
+        ("i dont get the question", {"name": "skip", "confidence": 0.999}, Meaning(0.0, "help", 0.99), ANSWER_INTENT, "skip"),
         ("no more " * 20, {"name": "inform", "confidence": 0.8}, Meaning(0.0, "stop", 0.9), "inform", None),  # too long
     ],
 )

@@ -2,8 +2,10 @@
 meaning classifier (bot/meaning/, which judges by meaning, not words) or the trained `disclosure` intent.
 Any one is enough. The intent counts even when it is far from sure, because a missed disclosure
 costs far more than a false alarm, but only for a message with one of the word list's
-`model_context` words: the model is confidently wrong on text with nothing of harm in it, and a
-false alarm also tells a child who said nothing worrying that they are not in trouble."""
+`model_context` words that the meaning classifier also leans towards a disclosure: on its own the
+intent is confidently wrong on ordinary answers with a word of harm in them ("I fell off my bike and
+cut my knee", "we practise punching the pads"), and a false alarm also tells a child who said nothing
+worrying that they are not in trouble."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,17 +20,19 @@ DISCLOSURE_INTENT = "disclosure"
 CONCERN_ENTITY = "concern"  # what the channel adds to the message, so the dialogue responds
 # The disclosure intent's confidence, anywhere in the NLU's ranking, at which it raises a concern.
 MIN_INTENT_CONFIDENCE = 0.3
-# The meaning classifier's probability of a disclosure at which it raises a concern, chosen on the
-# tuning sets: lower finds more, but tells more children who said nothing worrying that they are
-# not in trouble (README, "How disclosures are found").
-MIN_MEANING_PROBABILITY = 0.99
+# The meaning classifier's probability of a disclosure at which it raises a concern on its own, and
+# at which it lets the intent's count. Chosen on the tuning sets: lower finds more, but tells more
+# children who said nothing worrying that they are not in trouble (README, "How disclosures are
+# found").
+MIN_MEANING_PROBABILITY = 0.995
+MIN_MEANING_FOR_INTENT = 0.5
 
 
 @dataclass(frozen=True)
 class Concern:
     matches: Tuple[Match, ...]
     intent_confidence: float  # the disclosure intent's, 0.0 if it is not in the ranking
-    meaning_probability: float = 0.0  # the meaning classifier's, of a disclosure
+    meaning_probability: Optional[float] = None  # the meaning classifier's, of a disclosure
 
     @property
     def found_by(self) -> Dict[str, Any]:
@@ -36,7 +40,7 @@ class Concern:
         return {
             "lexicon": [{"concern": m.concern, "phrase": m.phrase} for m in self.matches],
             "intent_confidence": round(self.intent_confidence, 3),
-            "meaning_probability": round(self.meaning_probability, 3),
+            "meaning_probability": None if self.meaning_probability is None else round(self.meaning_probability, 3),
         }
 
     @property
@@ -45,11 +49,12 @@ class Concern:
 
     @property
     def by_meaning(self) -> bool:
-        return self.meaning_probability >= MIN_MEANING_PROBABILITY
+        return self.meaning_probability is not None and self.meaning_probability >= MIN_MEANING_PROBABILITY
 
     @property
     def by_intent(self) -> bool:
-        return self.intent_confidence >= MIN_INTENT_CONFIDENCE
+        return self.intent_confidence >= MIN_INTENT_CONFIDENCE and (
+            self.meaning_probability is None or self.meaning_probability >= MIN_MEANING_FOR_INTENT)
 
 
 def disclosure_confidence(parse_data: Dict[str, Any]) -> float:
@@ -61,8 +66,9 @@ def disclosure_confidence(parse_data: Dict[str, Any]) -> float:
 def find_concern(text: str, parse_data: Dict[str, Any], lexicon: Lexicon,
                  meaning: "Optional[Meaning]") -> Optional[Concern]:
     """A concern if the words match the lexicon, the meaning classifier judges them a disclosure or
-    the NLU leans towards one. `meaning` None: the word list and the intent alone."""
+    the NLU and the meaning classifier both lean towards one. `meaning` None: the word list and the
+    intent alone (the unit tests of the word list)."""
     matches = tuple(lexicon.find(text))
     confidence = disclosure_confidence(parse_data) if lexicon.gives_context(text) else 0.0
-    concern = Concern(matches, confidence, meaning.disclosure if meaning is not None else 0.0)
+    concern = Concern(matches, confidence, meaning.disclosure if meaning is not None else None)
     return concern if concern.by_words or concern.by_meaning or concern.by_intent else None
