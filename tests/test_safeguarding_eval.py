@@ -1,4 +1,4 @@
-"""The two layers on held-out messages (tests/nlu/safeguarding.yml, labelled by the kind of harm):
+"""The three layers on held-out messages (tests/nlu/safeguarding.yml, labelled by the kind of harm):
 every disclosure of every kind is found, and the false-alarm rate on ordinary answers stays low (the
 figures are in the README: python -m bot safeguarding-report)."""
 from __future__ import annotations
