@@ -147,3 +147,13 @@ STOP_SURE = {"name": "stop", "confidence": 0.999}
 def test_a_control_is_acted_on_only_when_the_meaning_classifier_agrees(text, intent, meaning, taken, to_check):
     decided = taken_as(text, intent, [], meaning)
     assert (decided.intent["name"], decided.to_check) == (taken, to_check)
+
+
+@pytest.mark.parametrize("text", ["Dw i'n hoffi'r ŵyl a'r ŷd yn yr haf, Ŵ Ŷ", "أريد أن أعيش مع أمي وأبي", "🐶🎮", ""])
+def test_words_the_sentence_model_mostly_does_not_know_get_no_judgement(text):
+    """It was trained on English: on other languages and scripts the word list and the NLU judge alone."""
+    assert MeaningClassifier.train(TEXTS, LABELS).judge(text) is None
+
+
+def test_childrens_spelling_still_gets_a_judgement():
+    assert MeaningClassifier.train(TEXTS, LABELS).judge("he toches my privits wen mum is out") is not None

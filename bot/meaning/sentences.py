@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import re
 import threading
 from pathlib import Path
 from typing import List, Sequence
@@ -26,6 +27,7 @@ SHA256 = {
 }
 MAX_TOKENS = 128  # upstream's own limit is 256; a child's message that long is judged on its start
 BATCH = 64
+_LETTERS = re.compile(r"[^\W\d_]+")  # a run of letters: one class repeated, it cannot backtrack
 
 
 class SentenceModelError(RuntimeError):
@@ -83,6 +85,13 @@ class SentenceModel:
                 verify(folder)
                 cls._loaded = cls(folder)
             return cls._loaded
+
+    def known_share(self, text: str) -> float:
+        """The share of the text's words that are whole words of the model's (English) vocabulary:
+        on mostly other words (Welsh, another language or script) its vectors mean little."""
+        words = _LETTERS.findall(text.lower())
+        vocab = self._tokenizer.vocab
+        return sum(word in vocab for word in words) / len(words) if words else 0.0
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One row per text, each of length 1 (cosine similarity is a dot product)."""
