@@ -14,10 +14,11 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Set, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
 import yaml
 
+from bot.config import PROJECT_ROOT
 from bot.meaning import classifier
 from bot.meaning.classifier import Meaning
 from bot.safeguarding.concern import find_concern
@@ -32,6 +33,7 @@ CONFIRM = "confirm_"  # the label taken for words checked with the child: confir
 @dataclass(frozen=True)
 class Evaluation:
     results: List[Tuple[str, str, str]]  # (message, expected label, label taken)
+    left_out: int = 0  # the file's messages that are also training examples: not measured
 
     def labels(self) -> List[str]:
         return sorted({self._label(expected) for _, expected, _ in self.results})
@@ -82,7 +84,7 @@ class Evaluation:
         return (f"Controls right: {len(controls) - len(self.controls_missed())} of {len(controls)} "
                 f"({self.control_recall():.1%}; {acted} acted on, the rest checked with the child). "
                 f"Answers swallowed as a control: {len(self.answers_taken_as_controls())} of {answers}; "
-                f"checked with the child: {len(self.answers_checked())}.")
+                f"checked with the child: {len(self.answers_checked())}." + left_out_note(self.left_out))
 
     def table(self) -> str:
         lines = ["| label | precision | recall | messages |", "| --- | --- | --- | --- |"]
@@ -101,13 +103,35 @@ def load_messages(path: Path) -> Dict[str, List[str]]:
     return {str(label): [str(m) for m in messages] for label, messages in data.items()}
 
 
+def same_words(text: str) -> str:
+    """Lower case, one space between words: how a message is compared with the training examples."""
+    return " ".join(text.lower().split())
+
+
 def training_examples(root: Path) -> Set[str]:
-    """Every NLU training example in data/nlu/, lower-cased: a held-out set must share none."""
+    """Every NLU training example in data/nlu/, as same_words() gives it: a held-out set must share none."""
     examples: Set[str] = set()
     for path in (root / "data" / "nlu").glob("*.yml"):
         for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-            examples |= {line[2:].strip().lower() for line in block["examples"].splitlines() if line.startswith("- ")}
+            examples |= {same_words(line[2:]) for line in block["examples"].splitlines() if line.startswith("- ")}
     return examples
+
+
+def held_out(messages_path: Path, root: Path = PROJECT_ROOT) -> Tuple[Dict[str, List[str]], int]:
+    """The file's messages that are not training examples (a figure on words the bot was trained on
+    says nothing of new words: a set written apart may still share a common phrase such as "stop"),
+    and how many were left out."""
+    training = training_examples(root)
+    kept: Dict[str, List[str]] = {}
+    left_out = 0
+    for label, messages in load_messages(messages_path).items():
+        kept[label] = [m for m in messages if same_words(m) not in training]
+        left_out += len(messages) - len(kept[label])
+    return {label: messages for label, messages in kept.items() if messages}, left_out
+
+
+def left_out_note(left_out: int) -> str:
+    return f" Left out: {left_out} messages of the file that are also training examples." if left_out else ""
 
 
 @lru_cache(maxsize=2)
@@ -118,13 +142,13 @@ def _loaded(model_path: str):
     return Agent.load(model_path)
 
 
-def parsed(model_path: Path, messages_path: Path) -> Iterator[Tuple[str, str, Dict[str, Any]]]:
-    """(label, message, what the NLU made of it) for each held-out message, parsed exactly as the
-    tablet channel parses typed words."""
+def parsed(model_path: Path, messages: Dict[str, List[str]]) -> Iterator[Tuple[str, str, Dict[str, Any], Optional[Meaning]]]:
+    """(label, message, what the NLU made of it, the meaning classifier's judgement) for each
+    message, parsed exactly as the tablet channel parses typed words."""
     from bot.channel import parse_typed
 
     agent, judge = _loaded(str(model_path)), classifier.load().judge
-    for label, messages in load_messages(messages_path).items():
+    for label, messages in messages.items():
         for message in messages:
             meaning = judge(message)
             yield label, message, parse_typed(agent, "evaluation", message, meaning), meaning
@@ -132,10 +156,11 @@ def parsed(model_path: Path, messages_path: Path) -> Iterator[Tuple[str, str, Di
 
 def evaluate(model_path: Path, messages_path: Path) -> Evaluation:
     lexicon = Lexicon.load()
+    messages, left_out = held_out(messages_path)
     results = []
-    for label, message, parse_data, meaning in parsed(model_path, messages_path):
+    for label, message, parse_data, meaning in parsed(model_path, messages):
         results.append((message, label, taken(message, parse_data, lexicon, meaning)))
-    return Evaluation(results)
+    return Evaluation(results, left_out)
 
 
 def taken(message: str, parse_data: Dict[str, Any], lexicon: Lexicon, meaning: Meaning) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-from bot.nlu_eval import parsed
+from bot.nlu_eval import held_out, left_out_note, parsed
 from bot.safeguarding.concern import find_concern
 from bot.safeguarding.lexicon import Lexicon
 
@@ -51,6 +51,7 @@ class Result:
 @dataclass(frozen=True)
 class Evaluation:
     results: List[Result]
+    left_out: int = 0  # the file's messages that are also training examples: not measured
 
     def disclosures(self) -> List[Result]:
         return [r for r in self.results if r.disclosure]
@@ -97,7 +98,8 @@ class Evaluation:
     def summary(self) -> str:
         found, alarms = len(self.disclosures()) - len(self.missed()), len(self.false_alarms())
         return (f"Disclosures found: {found} of {len(self.disclosures())}. "
-                f"False alarms: {alarms} of {len(self.ordinary())} ({self.false_alarm_rate():.1%}).")
+                f"False alarms: {alarms} of {len(self.ordinary())} ({self.false_alarm_rate():.1%})."
+                + left_out_note(self.left_out))
 
     @staticmethod
     def _found(result: Result, layer: str) -> bool:
@@ -107,9 +109,10 @@ class Evaluation:
 
 def evaluate(model_path: Path, messages_path: Path) -> Evaluation:
     lexicon = Lexicon.load()
+    messages, left_out = held_out(messages_path)
     results = []
-    for label, message, parse_data, meaning in parsed(model_path, messages_path):
+    for label, message, parse_data, meaning in parsed(model_path, messages):
         concern = find_concern(message, parse_data, lexicon, meaning)
         results.append(Result(message, label, bool(concern and concern.by_words),
                               bool(concern and concern.by_meaning), bool(concern and concern.by_intent)))
-    return Evaluation(results)
+    return Evaluation(results, left_out)
