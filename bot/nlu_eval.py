@@ -131,7 +131,7 @@ def held_out(messages_path: Path, root: Path = PROJECT_ROOT) -> Tuple[Dict[str, 
 
 
 def left_out_note(left_out: int) -> str:
-    return f" Left out: {left_out} messages of the file that are also training examples." if left_out else ""
+    return f" Left out: {left_out} of the file's messages, which are also training examples." if left_out else ""
 
 
 @lru_cache(maxsize=2)

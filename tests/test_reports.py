@@ -9,10 +9,11 @@ import sys
 import yaml
 
 from bot.model import ensure_trained
+from bot.nlu_eval import training_examples
 from tests.conftest import ROOT
 
 MESSAGES = {
-    "stop": ["can we stop now please"],
+    "stop": ["can we stop now please", "stop"],  # "stop" is a training example: left out, and counted
     "answer": ["my dog is called biscuit", "i want it to stop when they shout"],
     "disclosure_physical": ["my dad hits me with his belt"],
     "ordinary": ["i hit the ball really far at cricket"],
@@ -26,6 +27,7 @@ def report(command: str, *args: str) -> subprocess.CompletedProcess:
 
 def test_both_reports_take_a_file_of_labelled_messages_and_print_their_summary(tmp_path):
     ensure_trained(ROOT)
+    assert "stop" in training_examples(ROOT)
     messages = tmp_path / "ours.yml"
     messages.write_text(yaml.safe_dump(MESSAGES), encoding="utf-8")
     nlu = report("nlu-report", "--messages", str(messages))
@@ -37,6 +39,8 @@ def test_both_reports_take_a_file_of_labelled_messages_and_print_their_summary(t
     assert "Disclosures found:" in safeguarding.stdout and "of 1." in safeguarding.stdout
     assert "False alarms:" in safeguarding.stdout and "of 4 (" in safeguarding.stdout  # all but the disclosure
     assert "my dad hits me" not in safeguarding.stdout  # counts only: no message shown
+    for printed in (nlu.stdout, safeguarding.stdout):
+        assert "Left out: 1 of the file's messages, which are also training examples." in printed
 
 
 def test_a_file_that_is_not_labelled_messages_is_refused_clearly(tmp_path):
