@@ -18,9 +18,10 @@ run: setup ## start the web app, the action server and the Rasa server; Ctrl-C s
 
 test: setup validate pytest test-stories bench-quick ## the whole test suite, and a check that the benchmark runs
 
-check: setup ## the quick inner loop while you work: validation, the lints and every test that starts no server
+check: install env db ## the quick inner loop while you work (no training, no servers): validation, the lints, the tests that need neither
 	$(PY) -m bot validate
-	$(PY) -m pytest -q -m "not servers"
+	$(PY) -m ruff check --select F bot actions tests scripts benchmarks rasa_sdk_plugins
+	$(PY) -m pytest -q -m "not servers and not trained"
 
 setup: install env db model
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -19,11 +21,21 @@ def load_fixture(name: str):
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> Path:
+    """One database migrated to the newest revision per run; each test gets a copy of the file
+    (running the migrations for every test took most of `make check`'s time)."""
+    path = tmp_path_factory.mktemp("migrated") / "own_words.db"
+    migrate(f"sqlite:///{path}")
+    return path
+
+
 @pytest.fixture
-def database_url(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'own_words.db'}"
-    migrate(url)
-    return url
+def database_url(tmp_path, migrated_database) -> str:
+    path = tmp_path / "own_words.db"
+    with closing(sqlite3.connect(migrated_database)) as source, closing(sqlite3.connect(path)) as copy:
+        source.backup(copy)  # SQLite's own copy: whatever is still in the write-ahead log comes too
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture

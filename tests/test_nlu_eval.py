@@ -11,6 +11,8 @@ from bot.safeguarding.lexicon import Lexicon
 from bot.typed_controls import is_control
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.trained  # the trained model's figures: not in make check
+
 MESSAGES = ROOT / "tests" / "nlu" / "child_messages.yml"
 
 

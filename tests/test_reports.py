@@ -6,11 +6,14 @@ import os
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 from bot.model import ensure_trained
 from bot.nlu_eval import training_examples
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.trained  # the trained model's figures: not in make check
 
 MESSAGES = {
     "stop": ["can we stop now please", "stop"],  # "stop" is a training example: left out, and counted

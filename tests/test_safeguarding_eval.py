@@ -10,6 +10,8 @@ from bot.nlu_eval import load_messages, same_words, training_examples
 from bot.safeguarding.evaluation import ORDINARY, evaluate, is_disclosure
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.trained  # the trained model's figures: not in make check
+
 MESSAGES = ROOT / "tests" / "nlu" / "safeguarding.yml"
 # Erring towards flagging costs some false alarms, but each one also tells a child who said nothing
 # worrying that they are not in trouble: at most 1 in 50 ordinary answers.
