@@ -74,6 +74,7 @@ class TabletInput(InputChannel):
         self._store: Optional[Store] = None
         self._settings: Optional[Settings] = None
         self._lexicon: Optional[Lexicon] = None
+        self._classifier: Optional[classifier.MeaningClassifier] = None
         self._buttons: Tuple[Any, FrozenSet[str]] = (None, frozenset())  # (domain, its button intents)
         self._locks: "weakref.WeakValueDictionary[str, asyncio.Lock]" = weakref.WeakValueDictionary()
 
@@ -81,9 +82,9 @@ class TabletInput(InputChannel):
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
         expected = channel_auth.expected_header(self.settings)  # no secret: the server does not start
-        # Loaded now, in the NLU's thread: a missing or altered classifier stops the server with the
-        # reason, and the first child to type does not wait seconds for it.
-        _NLU.submit(self.classifier).result()
+        # Loaded now, in the NLU's thread, and tried once: a missing or altered sentence model or
+        # classifier stops the server with the reason, and the first child to type does not wait.
+        _NLU.submit(self._load_classifier).result()
         webhook = Blueprint("tablet_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -123,9 +124,16 @@ class TabletInput(InputChannel):
             self._lexicon = Lexicon.load()
         return self._lexicon
 
-    @staticmethod
-    def classifier() -> classifier.MeaningClassifier:
-        return classifier.load()  # loaded once (its sentence model takes seconds): in _NLU's thread
+    def _load_classifier(self) -> None:
+        """The classifier for the data the server started with: kept, like Rasa's model, until a
+        restart (a retrain while it runs neither breaks nor changes it)."""
+        self._classifier = classifier.load()
+        self._classifier.judge("hello")  # loads and checks the sentence model, warms TensorFlow
+
+    def classifier(self) -> classifier.MeaningClassifier:
+        if self._classifier is None:
+            self._load_classifier()
+        return self._classifier
 
     def _button_intents(self, domain) -> FrozenSet[str]:
         """The intents a button may carry (bot/incoming.py), worked out once for each domain loaded."""

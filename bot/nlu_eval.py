@@ -109,12 +109,10 @@ def same_words(text: str) -> str:
 
 
 def training_examples(root: Path) -> Set[str]:
-    """Every NLU training example in data/nlu/, as same_words() gives it: a held-out set must share none."""
-    examples: Set[str] = set()
-    for path in (root / "data" / "nlu").glob("*.yml"):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-            examples |= {same_words(line[2:]) for line in block["examples"].splitlines() if line.startswith("- ")}
-    return examples
+    """Every NLU training example in data/nlu/ as Rasa reads it (entity markup removed), as
+    same_words() gives it: a held-out set must share none."""
+    texts, _ = classifier.training_examples(root)
+    return {same_words(text) for text in texts}
 
 
 def held_out(messages_path: Path, root: Path = PROJECT_ROOT) -> Tuple[Dict[str, List[str]], int]:
@@ -163,7 +161,7 @@ def evaluate(model_path: Path, messages_path: Path) -> Evaluation:
     return Evaluation(results, left_out)
 
 
-def taken(message: str, parse_data: Dict[str, Any], lexicon: Lexicon, meaning: Meaning) -> str:
+def taken(message: str, parse_data: Dict[str, Any], lexicon: Lexicon, meaning: Optional[Meaning]) -> str:
     """What the channel and dialogue do with the words: a control, a check for one, or an answer."""
     if find_concern(message, parse_data, lexicon, meaning) is not None:
         return ANSWER

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 ANSWER_INTENT = "inform"
 FALLBACK_INTENT = "nlu_fallback"  # the NLU unsure of everything: an answer too (config.yml)
+# The intents that are the child's answer when no control is acted on, so may be checked for a
+# control the meaning classifier sees (a `disclosure` without a concern is an answer: bot/channel.py).
+CHECKABLE_ANSWERS = (ANSWER_INTENT, FALLBACK_INTENT, "disclosure")
 # A control is said in plain words ("stop please", "I don't know!"): text with brackets, quotes,
 # markup, symbols or emoji ('{"intent": "stop"}', "<b>stop</b>", "stop 🛑") is the child's answer.
 # Between and after the words: spaces and these marks only.
@@ -66,8 +69,11 @@ ANSWER = {"name": ANSWER_INTENT, "confidence": 1.0}
 def taken_as(text: str, intent: Dict[str, Any], ranking: Optional[List[Dict[str, Any]]] = None,
              meaning: "Optional[Meaning]" = None) -> Taken:
     """What typed words are taken as: the NLU's intent, unless that is a control it is not clear of
-    (then an answer, checked with the child if it looks enough like the control). `meaning`: the
-    meaning classifier's judgement (None: the NLU's alone, as in the unit tests)."""
+    (then an answer, checked with the child if it looks enough like the control); an answer the
+    meaning classifier takes for a control is checked too. `meaning`: the meaning classifier's
+    judgement; when it did not understand the words (mostly not its English words: "idk", "brb"),
+    a control is checked, never acted on. None: the NLU's judgement alone (the unit tests of these
+    rules)."""
     name = intent.get("name")
     if len(text) > MAX_CONTROL_CHARS:  # first: nothing below ever sees a long text
         return Taken(ANSWER) if is_control(name) else Taken(intent)
@@ -75,13 +81,14 @@ def taken_as(text: str, intent: Dict[str, Any], ranking: Optional[List[Dict[str,
     suggested = (meaning.control if meaning is not None and meaning.control_probability >= MIN_MEANING_TO_CHECK
                  and words <= MAX_WORDS_TO_CHECK else None)
     if not is_control(name):
-        return Taken(intent, to_check=suggested if name in (ANSWER_INTENT, FALLBACK_INTENT) else None)
+        return Taken(intent, to_check=suggested if name in CHECKABLE_ANSWERS else None)
     confidence = intent.get("confidence", 0.0)
     needed = MIN_CONFIDENCE_ONE_WORD if words == 1 else MIN_CONFIDENCE
     rival = max((float(i.get("confidence") or 0.0) for i in ranking or []
                  if is_control(i.get("name")) and i.get("name") != name), default=0.0)
     sure = plain_words(text) and words <= MAX_WORDS[name] and confidence >= needed and rival < MAX_RIVAL_CONFIDENCE
-    agrees = meaning is None or (meaning.control == name and meaning.control_probability >= MIN_MEANING_TO_AGREE)
+    agrees = meaning is None or (meaning.understood and meaning.control == name
+                                 and meaning.control_probability >= MIN_MEANING_TO_AGREE)
     if sure and agrees:
         return Taken(intent)
     # Not acted on: checked for the control the likelier of the two judges leans to, if either does

@@ -11,7 +11,7 @@ import pytest
 from sklearn.neural_network import MLPClassifier
 
 from bot.meaning import classifier
-from bot.meaning.classifier import Meaning, MeaningClassifier
+from bot.meaning.classifier import NOT_UNDERSTOOD, Meaning, MeaningClassifier
 from bot.meaning.sentences import SHA256, SentenceModel, SentenceModelError, model_dir, verify
 from bot.safeguarding.concern import MIN_MEANING_FOR_INTENT, MIN_MEANING_PROBABILITY, find_concern
 from bot.safeguarding.lexicon import Lexicon
@@ -137,6 +137,8 @@ STOP_SURE = {"name": "stop", "confidence": 0.999}
         ("brb need a wee", {"name": "inform", "confidence": 0.8}, Meaning(0.0, "take_break", 0.8), "inform", "take_break"),
         ("we went to the beach", {"name": "inform", "confidence": 0.8}, Meaning(0.0, "stop", 0.2), "inform", None),
         ("yes", {"name": "affirm", "confidence": 0.99}, Meaning(0.0, "stop", 0.9), "affirm", None),  # not an answer
+        # a disclosure intent without a concern is an answer (the channel): checked like one
+        ("no more", {"name": "disclosure", "confidence": 0.6}, Meaning(0.0, "stop", 0.9), "disclosure", "stop"),
         ("dont get it sorry", {"name": "nlu_fallback", "confidence": 0.3}, Meaning(0.0, "help", 0.8), "nlu_fallback", "help"),
         # the NLU leans to skip, the meaning classifier is surer of help: checked as help, never skipped
         ("i dont get the question", {"name": "skip", "confidence": 0.6}, Meaning(0.0, "help", 0.99), ANSWER_INTENT, "help"),
@@ -152,8 +154,32 @@ def test_a_control_is_acted_on_only_when_the_meaning_classifier_agrees(text, int
 @pytest.mark.parametrize("text", ["Dw i'n hoffi'r ŵyl a'r ŷd yn yr haf, Ŵ Ŷ", "أريد أن أعيش مع أمي وأبي", "🐶🎮", ""])
 def test_words_the_sentence_model_mostly_does_not_know_get_no_judgement(text):
     """It was trained on English: on other languages and scripts the word list and the NLU judge alone."""
-    assert MeaningClassifier.train(TEXTS, LABELS).judge(text) is None
+    assert MeaningClassifier.train(TEXTS, LABELS).judge(text) == NOT_UNDERSTOOD
 
 
 def test_childrens_spelling_still_gets_a_judgement():
-    assert MeaningClassifier.train(TEXTS, LABELS).judge("he toches my privits wen mum is out") is not None
+    assert MeaningClassifier.train(TEXTS, LABELS).judge("he toches my privits wen mum is out").understood
+
+
+def test_words_not_understood_leave_the_intent_ungated_but_never_act_on_a_control():
+    leaning = {"intent": {"name": "inform", "confidence": 0.5},
+               "intent_ranking": [{"name": "disclosure", "confidence": 0.9}]}
+    concern = find_concern("there was blood", leaning, Lexicon.load(ROOT), NOT_UNDERSTOOD)
+    assert concern is not None and concern.by_intent and concern.found_by["meaning_probability"] is None
+    decided = taken_as("idk", {"name": "dont_know", "confidence": 0.999}, [], NOT_UNDERSTOOD)
+    assert (decided.intent["name"], decided.to_check) == (ANSWER_INTENT, "dont_know")  # checked, not acted on
+
+
+@pytest.mark.parametrize("damage", ["shape", "class"])
+def test_a_saved_classifier_that_does_not_fit_is_refused_at_load(tmp_path, damage):
+    trained = MeaningClassifier.train(TEXTS, LABELS)
+    path = tmp_path / "meaning.npz"
+    weights = list(trained.weights)
+    classes = list(trained.classes)
+    if damage == "shape":
+        weights[2] = weights[2][:, :2]
+    else:
+        classes[-1] = "dance"
+    MeaningClassifier(tuple(classes), tuple(weights)).save(path)
+    with pytest.raises(ValueError, match="make model"):
+        MeaningClassifier.read(path)

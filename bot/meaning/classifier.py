@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 import numpy as np
+from scipy.special import expit, softmax
 
 from bot.config import PROJECT_ROOT
 from bot.meaning.sentences import SHA256, SentenceModel
 from bot.prompt_pack import content_hash
 
 DISCLOSURE, ANSWER = "disclosure", "answer"
+VERSION = 2  # of the training code: a new version retrains (with the classes and settings below)
 # The share of a message's words the sentence model knows below which it gives no judgement: it
 # was trained on English, and took a Welsh sentence about a summer festival for a disclosure.
 # Children's misspellings stay well above it (no tuning disclosure it found was below 0.5).
@@ -33,16 +35,29 @@ KEEP = 3
 
 @dataclass(frozen=True)
 class Meaning:
-    """One message's probabilities: of a disclosure, and of the likeliest control."""
+    """One message's probabilities: of a disclosure, and of the likeliest control. `understood`
+    False: the words were mostly not the sentence model's (MIN_KNOWN_SHARE), so there is no
+    judgement: no disclosure, no control, and no agreement to act on a control."""
     disclosure: float
     control: Optional[str]  # the likeliest of the controls, whatever its probability
     control_probability: float
+    understood: bool = True
+
+
+NOT_UNDERSTOOD = Meaning(0.0, None, 0.0, understood=False)
+
+
+def _controls() -> Tuple[str, ...]:
+    from bot.typed_controls import MAX_WORDS
+
+    return tuple(sorted(MAX_WORDS))
 
 
 def fingerprint(root: Path = PROJECT_ROOT) -> str:
     from importlib.metadata import version
 
-    settings = f"mlp {HIDDEN} {ALPHA} {SEED} {MAX_ITER} sklearn {version('scikit-learn')} {SHA256['model.safetensors']}"
+    settings = (f"v{VERSION} mlp {HIDDEN} {ALPHA} {SEED} {MAX_ITER} sklearn {version('scikit-learn')} "
+                f"{SHA256['model.safetensors']} classes {' '.join(_controls())}")
     return content_hash(root, sorted((root / "data" / "nlu").rglob("*.yml")), extra=settings)[:20]
 
 
@@ -54,14 +69,12 @@ def training_examples(root: Path = PROJECT_ROOT) -> Tuple[List[str], List[str]]:
     """Every example of data/nlu/ as Rasa reads it (entity markup removed), with its class."""
     from rasa.shared.nlu.training_data.loading import load_data
 
-    from bot.typed_controls import is_control
-
     data = load_data(str(root / "data" / "nlu"))
     texts, labels = [], []
     for example in data.intent_examples:
         intent = example.get("intent")
         texts.append(example.get("text"))
-        labels.append(intent if intent == DISCLOSURE or is_control(intent) else ANSWER)
+        labels.append(intent if intent == DISCLOSURE or intent in _controls() else ANSWER)
     return texts, labels
 
 
@@ -87,9 +100,20 @@ class MeaningClassifier:
 
     @classmethod
     def read(cls, path: Path) -> "MeaningClassifier":
-        with np.load(path, allow_pickle=False) as arrays:
-            weights = tuple(arrays[f"arr_{i}"] for i in range(4))
-            return cls(tuple(str(c) for c in arrays["classes"]), weights)  # type: ignore[arg-type]
+        """The saved classifier, its shapes and classes checked, so a wrong file fails at start-up."""
+        try:
+            with np.load(path, allow_pickle=False) as arrays:
+                weights = tuple(arrays[f"arr_{i}"] for i in range(4))
+                classes = tuple(str(c) for c in arrays["classes"])
+        except (OSError, KeyError, ValueError) as error:
+            raise ValueError(f"{path} is not a meaning classifier: {error}; run `make model`") from error
+        hidden_w, hidden_b, out_w, out_b = weights
+        known = {DISCLOSURE, ANSWER, *_controls()}
+        outputs = 1 if len(classes) == 2 else len(classes)
+        if (hidden_w.shape[0] != 384 or hidden_b.shape != (hidden_w.shape[1],) or out_w.shape != (hidden_w.shape[1], outputs)
+                or out_b.shape != (outputs,) or not set(classes) <= known):
+            raise ValueError(f"{path} does not fit the sentence model or the controls: run `make model`")
+        return cls(classes, weights)  # type: ignore[arg-type]
 
     def probabilities(self, texts: List[str]) -> np.ndarray:
         """One row per text, one column per class (MLPClassifier's own forward pass: ReLU, then
@@ -98,17 +122,16 @@ class MeaningClassifier:
         hidden = np.maximum(SentenceModel.load().embed(texts) @ hidden_w + hidden_b, 0.0)
         out = hidden @ out_w + out_b
         if len(self.classes) == 2:
-            positive = 1.0 / (1.0 + np.exp(-out[:, 0]))
+            positive = expit(out[:, 0])
             return np.stack([1.0 - positive, positive], axis=1)
-        out = np.exp(out - out.max(axis=1, keepdims=True))
-        return out / out.sum(axis=1, keepdims=True)
+        return softmax(out, axis=1)
 
-    def judge(self, text: str) -> Optional[Meaning]:
-        """None for words the sentence model mostly does not know: the other layers judge alone."""
+    def judge(self, text: str) -> Meaning:
+        """NOT_UNDERSTOOD for words the sentence model mostly does not know."""
         if SentenceModel.load().known_share(text) < MIN_KNOWN_SHARE:
-            return None
+            return NOT_UNDERSTOOD
         row: Dict[str, float] = dict(zip(self.classes, map(float, self.probabilities([text])[0])))
-        controls = {c: p for c, p in row.items() if c not in (DISCLOSURE, ANSWER)}
+        controls = {c: p for c, p in row.items() if c in _controls()}
         control = max(controls, key=controls.__getitem__) if controls else None
         return Meaning(row.get(DISCLOSURE, 0.0), control, controls.get(control, 0.0) if control else 0.0)
 

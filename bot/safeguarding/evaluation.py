@@ -19,7 +19,7 @@ from bot.safeguarding.lexicon import Lexicon
 
 DISCLOSURE, ORDINARY = "disclosure", "ordinary"
 LAYERS = (("words", "word list (safeguarding.yml)"), ("meaning", "meaning classifier (bot/meaning/)"),
-          ("model", "trained model (disclosure intent)"), ("both", "any one (what the assistant does)"))
+          ("model", "trained model (disclosure intent, where the meaning classifier leans too)"), ("both", "any one (what the assistant does)"))
 
 
 def is_disclosure(label: str) -> bool:
