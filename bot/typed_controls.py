@@ -86,7 +86,8 @@ def taken_as(text: str, intent: Dict[str, Any], ranking: Optional[List[Dict[str,
     needed = MIN_CONFIDENCE_ONE_WORD if words == 1 else MIN_CONFIDENCE
     rival = max((float(i.get("confidence") or 0.0) for i in ranking or []
                  if is_control(i.get("name")) and i.get("name") != name), default=0.0)
-    sure = plain_words(text) and words <= MAX_WORDS[name] and confidence >= needed and rival < MAX_RIVAL_CONFIDENCE
+    sure = (plain_words(text) and words <= MAX_WORDS[name] and confidence >= needed and rival < MAX_RIVAL_CONFIDENCE
+            and not repetition_idiom(text))
     agrees = meaning is None or (meaning.understood and meaning.control == name
                                  and meaning.control_probability >= MIN_MEANING_TO_AGREE)
     if sure and agrees:
@@ -97,6 +98,13 @@ def taken_as(text: str, intent: Dict[str, Any], ranking: Optional[List[Dict[str,
     if suggested and (not leans or meaning.control_probability > confidence):
         return Taken(ANSWER, to_check=suggested)
     return Taken(ANSWER, to_check=name if leans else None)
+
+
+def repetition_idiom(text: str) -> bool:
+    """A word on both sides of "and" ("again and again", "over and over", "on and on"): how a child
+    says how often something happens, an answer however much it sounds like "say it again"."""
+    words = [word.strip("".join(WORD_MARKS)).lower() for word in text.split()]
+    return any(words[i] == "and" and words[i - 1] == words[i + 1] != "" for i in range(1, len(words) - 1))
 
 
 def effective_intent(text: str, intent: Dict[str, Any]) -> Dict[str, Any]:

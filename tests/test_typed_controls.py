@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.typed_controls import ANSWER_INTENT, effective_intent, taken_as
+from bot.typed_controls import ANSWER_INTENT, effective_intent, repetition_idiom, taken_as
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,14 @@ def test_typed_words(text, intent, confidence, taken):
 def test_words_that_only_look_like_a_control_are_kept_and_checked(text, intent, confidence, ranking, taken, to_check):
     decided = taken_as(text, {"name": intent, "confidence": confidence}, ranking)
     assert (decided.intent["name"], decided.to_check) == (taken, to_check)
+
+
+@pytest.mark.parametrize("text, idiom", [
+    ("again and again", True), ("Over and over!", True), ("on and on and on", True), ("round and round", True),
+    ("again", False), ("stop and go home", False), ("and and", False), ("say it again and again please", True),
+])
+def test_a_word_repeated_around_and_is_an_answer_not_a_control(text, idiom):
+    assert repetition_idiom(text) == idiom
+    decided = taken_as(text, {"name": "repeat", "confidence": 0.9999}, [])
+    if idiom:  # kept as the answer and checked, never acted on
+        assert (decided.intent["name"], decided.to_check) == (ANSWER_INTENT, "repeat")
