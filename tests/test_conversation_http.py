@@ -142,7 +142,7 @@ class Walk:
         check = WORDING.control_check(self.band, control)
         assert texts(replies) == [check["text"]]
         [deny] = [b for b in replies[-1]["buttons"] if b["payload"] == "/deny"]
-        self.expected_answers.append((activity, "control_check", check["text"], None, "choice", "/deny", deny["title"]))
+        self.expected_answers.append((activity, "control_check", check["text"], None, "answer", "/deny", deny["title"]))  # a tapped no: an answer with the button kept
         return self._remember(self.chat.tap("/deny"))
 
     def _put_first(self, chooser, part):

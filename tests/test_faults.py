@@ -83,7 +83,7 @@ def test_a_retried_message_is_stored_once(processes):
 
 def test_the_action_server_dies_mid_session_and_nothing_is_lost(processes):
     session = Session(processes)
-    before = session.answer("pancakes")
+    before = session.answer("a red bike")  # an answer nothing takes for a control (the model checks "pancakes" as a break)
     processes.kill("actions")
     during = session.send("swimming on Saturdays", "during-outage")
     assert during.status_code == 503 and during.json()["error"] == "not_handled"
