@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from typing import List
+from typing import Callable, List
 
 from bot.config import PROJECT_ROOT
 from bot.prompt_pack import content_hash
@@ -34,13 +34,27 @@ def model_path(root: Path = PROJECT_ROOT) -> Path:
 def _ensure_rasa_model(root: Path, quiet: bool) -> Path:
     """Train the model unless one for exactly these files exists. Returns its path. `quiet`: print
     nothing but Rasa's errors (the benchmark)."""
-    path = model_path(root)
+    return build_once(model_path(root), root, quiet, ("Model", "the model (the config, domain or data changed)"),
+                      lambda path: _train_rasa(root, path, quiet), "*.tar.gz")
+
+
+def build_once(path: Path, root: Path, quiet: bool, names: tuple, build: Callable[[Path], None],
+               pattern: str) -> Path:
+    """`path`, built unless it exists, then the older files matching `pattern` beside it pruned to
+    the newest few (switching back to earlier data stays fast). `names`: what to print when it is
+    up to date, and when it is built."""
     if path.exists():
         if not quiet:
-            print(f"Model up to date: {path.relative_to(root)}")
+            print(f"{names[0]} up to date: {path.relative_to(root)}")
         return path
     if not quiet:
-        print(f"Training the model (the config, domain or data changed): {path.relative_to(root)}")
+        print(f"Training {names[1]}: {path.relative_to(root)}")
+    build(path)
+    _prune(path, pattern)
+    return path
+
+
+def _train_rasa(root: Path, path: Path, quiet: bool) -> None:
     command = [
         sys.executable, "-m", "rasa", "train",
         "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
@@ -52,8 +66,6 @@ def _ensure_rasa_model(root: Path, quiet: bool) -> Path:
         done = subprocess.run(command, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if done.returncode != 0:
             raise RuntimeError(f"training failed:\n{done.stderr.decode(errors='replace')[-3000:]}")
-    _prune(path)
-    return path
 
 
 def ensure_trained(root: Path = PROJECT_ROOT, quiet: bool = False) -> Path:
@@ -66,9 +78,8 @@ def ensure_trained(root: Path = PROJECT_ROOT, quiet: bool = False) -> Path:
     return path
 
 
-def _prune(keep: Path) -> None:
-    """Keep the newest few models so switching back to earlier data stays fast."""
-    models = sorted(keep.parent.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
+def _prune(keep: Path, pattern: str) -> None:
+    models = sorted(keep.parent.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in models[KEEP_MODELS:]:
         if old != keep:
             old.unlink()

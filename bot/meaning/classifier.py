@@ -30,7 +30,6 @@ VERSION = 2  # of the training code: a new version retrains (with the classes an
 # Children's misspellings stay well above it (no tuning disclosure it found was below 0.5).
 MIN_KNOWN_SHARE = 0.5
 HIDDEN, ALPHA, SEED, MAX_ITER = 256, 1e-3, 0, 300
-KEEP = 3
 
 
 @dataclass(frozen=True)
@@ -142,19 +141,11 @@ _lock = threading.Lock()
 
 def ensure_trained(root: Path = PROJECT_ROOT, quiet: bool = False) -> Path:
     """Train the classifier unless one for exactly this training data exists. Returns its path."""
-    path = classifier_path(root)
-    if path.exists():
-        if not quiet:
-            print(f"Meaning classifier up to date: {path.relative_to(root)}")
-        return path
-    if not quiet:
-        print(f"Training the meaning classifier (the NLU data changed): {path.relative_to(root)}")
-    MeaningClassifier.train(*training_examples(root)).save(path)
-    olds = sorted(path.parent.glob("meaning-*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in olds[KEEP:]:
-        if old != path:
-            old.unlink()
-    return path
+    from bot.model import build_once
+
+    return build_once(classifier_path(root), root, quiet,
+                      ("Meaning classifier", "the meaning classifier (the NLU data changed)"),
+                      lambda path: MeaningClassifier.train(*training_examples(root)).save(path), "meaning-*.npz")
 
 
 def load(root: Path = PROJECT_ROOT) -> MeaningClassifier:
