@@ -12,8 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.flow import STARTED_SLOT
 from actions.store import answers_and_flagged, get_prompt_pack, get_store
-from bot.flow import choices_now
-from bot.read_back import FLAGGED_RESPONSE, HEARD_RESPONSE, heard_text
+from bot.dialogue.flow import choices_now
+from bot.dialogue.read_back import FLAGGED_RESPONSE, HEARD_RESPONSE, heard_text
 from bot.store.flags import Flags
 
 FLAGGED_SAID_SLOT = "flagged_apart_said"

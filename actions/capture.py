@@ -1,5 +1,5 @@
 """validate_<activity>_form for every activity in activities.yml: one generic validation that
-stores each reply verbatim (bot/capture.py) so a trainer adds an activity with YAML alone."""
+stores each reply verbatim (bot/dialogue/capture.py) so a trainer adds an activity with YAML alone."""
 from __future__ import annotations
 
 import asyncio
@@ -13,13 +13,23 @@ from rasa_sdk.forms import FormValidationAction
 
 from actions.flow import about_events
 from actions.store import answers_and_flagged, get_prompt_pack, get_store
-from bot.capture import NOT_ASKED, Reply, question_shown, record_reply
-from bot.control_check import CHECK_QUESTION as CONTROL_CHECK
-from bot.control_check import CHECKED_SLOT, CONTROL_SLOT, asks_control_check, record_control_check_reply
-from bot.flow import question_order
-from bot.prompt_pack import Activity
-from bot.read_back import activities_heard, activity_after
-from bot.safeguarding.check import CHECK_QUESTION, CONCERN_SLOT, asks_check, record_check_reply
+from bot.dialogue.capture import NOT_ASKED, Reply, question_shown, record_reply
+from bot.dialogue.control_check import CHECK_QUESTION as CONTROL_CHECK
+from bot.dialogue.control_check import (
+    CHECKED_SLOT,
+    CONTROL_SLOT,
+    asks_control_check,
+    record_control_check_reply,
+)
+from bot.dialogue.flow import question_order
+from bot.dialogue.read_back import activities_heard, activity_after
+from bot.pack.prompt_pack import Activity
+from bot.safeguarding.check import (
+    CHECK_QUESTION,
+    CONCERN_SLOT,
+    asks_check,
+    record_check_reply,
+)
 
 
 class ActivityFormValidation(FormValidationAction):
@@ -90,7 +100,7 @@ class ActivityFormValidation(FormValidationAction):
         return events
 
     async def _control_checked(self, dispatcher, tracker, activity, prompt_text, buttons, about) -> List[EventType]:
-        """The child's reply to the check of what they meant (bot/control_check.py)."""
+        """The child's reply to the check of what they meant (bot/dialogue/control_check.py)."""
         store, session_id = get_store(), tracker.sender_id
         outcome = await asyncio.to_thread(
             record_control_check_reply, store, session_id, control=tracker.get_slot(CONTROL_SLOT),

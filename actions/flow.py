@@ -9,10 +9,10 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.store import answers_and_flagged, get_prompt_pack, get_store
-from bot.capture import NOT_ASKED
-from bot.flow import CHOOSE_NEXT, CLOSING, chosen_value, next_activity
-from bot.prompt_pack import Activity, PromptPack
-from bot.read_back import activities_heard
+from bot.dialogue.capture import NOT_ASKED
+from bot.dialogue.flow import CHOOSE_NEXT, CLOSING, chosen_value, next_activity
+from bot.dialogue.read_back import activities_heard
+from bot.pack.prompt_pack import Activity, PromptPack
 
 STARTED_SLOT = "activities_started"
 ENDED = "ended"  # the `activity` once the session has ended: the rules then say nothing more

@@ -5,7 +5,7 @@ import asyncio
 from functools import lru_cache
 from typing import List, Set, Tuple
 
-from bot.prompt_pack import PromptPack
+from bot.pack.prompt_pack import PromptPack
 from bot.store.flags import Flags
 from bot.store.repository import AnswerInfo, Store
 
@@ -22,7 +22,7 @@ def get_prompt_pack() -> PromptPack:
 
 async def answers_and_flagged(session_id: str) -> Tuple[List[AnswerInfo], Set[str]]:
     """The session's answers, and the message ids of the child's words that raised a flag (which
-    the read-back leaves out: bot/read_back.py)."""
+    the read-back leaves out: bot/dialogue/read_back.py)."""
     store = get_store()
     answers = await asyncio.to_thread(store.answers, session_id)
     return answers, await asyncio.to_thread(Flags(store).message_ids, session_id)

@@ -25,7 +25,7 @@ from benchmarks.ours import Ours
 from benchmarks.report import Report
 from benchmarks.stock import Stock
 from bot.config import PROJECT_ROOT
-from bot.model import ensure_trained
+from bot.pack.model import ensure_trained
 
 
 @dataclass(frozen=True)

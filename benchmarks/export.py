@@ -12,10 +12,10 @@ from typing import Dict, List, Tuple
 import yaml
 
 from bot.config import PROJECT_ROOT
-from bot.prompt_pack import PromptPack
+from bot.dialogue.sessions import start_session
+from bot.pack.prompt_pack import PromptPack
 from bot.report.render import FORMATS, render
 from bot.report.summary import build_summary
-from bot.sessions import start_session
 from bot.store.crypto import new_key
 from bot.store.db import migrate
 from bot.store.repository import Store

@@ -12,8 +12,8 @@ from typing import Dict
 import requests
 
 from benchmarks.processes import peaks_by_name
-from bot.prompt_pack import PromptPack
-from bot.sessions import start_session
+from bot.dialogue.sessions import start_session
+from bot.pack.prompt_pack import PromptPack
 from bot.store.accounts import Accounts
 from bot.store.repository import Store
 from tests.servers import launch, prepare
@@ -33,7 +33,7 @@ class RasaChat:
 
     def __init__(self, webhook: str, session_id: str, channel_token: str = ""):
         self.webhook, self.session_id, self.http = webhook, session_id, requests.Session()
-        if channel_token:  # the secret the web app sends the channel (bot/channel_auth.py)
+        if channel_token:  # the secret the web app sends the channel (bot/channel/auth.py)
             self.http.headers["Authorization"] = f"Bearer {channel_token}"
 
     def post(self, **body) -> list:

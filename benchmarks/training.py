@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Tuple
 
 from bot.config import PROJECT_ROOT
-from bot.model import ensure_trained
+from bot.pack.model import ensure_trained
 
 QUESTION = ("Let's start. Tell me about something you like doing.",
             "Let's begin. Tell me about something you enjoy doing.")

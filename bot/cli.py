@@ -11,7 +11,6 @@ from typing import List, Optional, Union
 
 from bot.config import PROJECT_ROOT, SettingsError, load_settings
 
-
 LOGIN_RECORDS_KEPT = timedelta(days=1)  # a log-in is kept a day, then `purge` forgets it
 
 
@@ -153,7 +152,7 @@ def _messages_file(args) -> Path:
         raise CommandError(f"{path}: no such file")
     import yaml
 
-    from bot.nlu_eval import load_messages
+    from bot.pack.nlu_eval import load_messages
 
     try:
         load_messages(path)
@@ -217,9 +216,8 @@ def _erase(args) -> None:
 
 
 def _purge(_args) -> None:
-    from bot.store.erasure import purge
-
     from bot.store.accounts import Accounts
+    from bot.store.erasure import purge
     from bot.store.logins import Logins
     from bot.store.repository import utcnow
 
@@ -247,11 +245,10 @@ def _keys_rotate(_args) -> None:
 
 
 def _migrate(_args) -> None:
+    from bot.private_files import tighten
     from bot.store.crypto import Cipher
     from bot.store.db import migrate
     from bot.store.tracker_events import encrypt_plain_rows
-
-    from bot.private_files import tighten
 
     settings = load_settings()
     tighten(PROJECT_ROOT / "var")  # as an older version may have left it: readable by its owner alone
@@ -263,7 +260,7 @@ def _migrate(_args) -> None:
 
 
 def _validate(_args) -> int:
-    from bot.validate_data import validate
+    from bot.pack.validate_data import validate
 
     problems = validate(PROJECT_ROOT)
     for problem in problems:
@@ -289,8 +286,8 @@ def _lint(_args) -> int:
 
 
 def _nlu_report(args) -> None:
-    from bot.model import model_path
-    from bot.nlu_eval import evaluate
+    from bot.pack.model import model_path
+    from bot.pack.nlu_eval import evaluate
 
     evaluation = evaluate(model_path(), _messages_file(args))
     print(evaluation.table())
@@ -304,13 +301,13 @@ def _nlu_report(args) -> None:
 
 
 def _train(_args) -> None:
-    from bot.model import ensure_trained
+    from bot.pack.model import ensure_trained
 
     ensure_trained()
 
 
 def _model_path(_args) -> None:
-    from bot.model import model_path
+    from bot.pack.model import model_path
 
     print(model_path())
 
@@ -322,8 +319,8 @@ def _wait_ready(_args) -> int:
 
 
 def _session_new(args) -> None:
-    from bot.prompt_pack import PromptPack
-    from bot.sessions import start_session
+    from bot.dialogue.sessions import start_session
+    from bot.pack.prompt_pack import PromptPack
 
     plan = [key.strip() for key in args.plan.split(",")] if args.plan else None
     store = _store()
@@ -405,7 +402,7 @@ def _web(_args) -> None:
 
 
 def _export(args) -> None:
-    from bot.prompt_pack import PromptPack
+    from bot.pack.prompt_pack import PromptPack
     from bot.report.render import render
     from bot.report.summary import build_summary
     from bot.store.accounts import Accounts
@@ -435,7 +432,7 @@ def _export(args) -> None:
 
 
 def _flags(args) -> None:
-    from bot.prompt_pack import PromptPack
+    from bot.pack.prompt_pack import PromptPack
     from bot.store.accounts import Accounts
     from bot.store.flags import Flags
     from bot.store.reviews import Reviews
@@ -469,7 +466,7 @@ def _flags(args) -> None:
 
 
 def _safeguarding_report(args) -> None:
-    from bot.model import model_path
+    from bot.pack.model import model_path
     from bot.safeguarding.evaluation import evaluate
 
     evaluation = evaluate(model_path(), _messages_file(args))

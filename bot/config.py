@@ -30,7 +30,7 @@ class Settings:
     tracker_db: str = str(PROJECT_ROOT / "var" / "rasa_tracker.db")  # Rasa's tracker store (SQLite file)
     previous_data_keys: Tuple[str, ...] = ()  # still readable, during `python -m bot keys rotate`
     retention_days: int = 90  # days a closed case is kept before `python -m bot purge` erases it
-    channel_token: str = ""  # the web app's secret for the tablet channel (bot/channel_auth.py)
+    channel_token: str = ""  # the web app's secret for the tablet channel (bot/channel/auth.py)
     api_token_days: int = 30  # days an API token works (`python -m bot users token NAME`)
     web_trusted_proxies: int = 0  # HTTPS proxies in front of the web app, trusted to give the client's address
 

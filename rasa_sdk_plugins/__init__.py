@@ -1,10 +1,10 @@
 """rasa-sdk imports a package of exactly this name, if there is one, when the action server starts
 (rasa_sdk/plugin.py): Own Words uses it to make the action server answer only our Rasa server
-(bot/action_auth.py)."""
+(bot/dialogue/action_auth.py)."""
 import pluggy
 
 from bot import logs
-from bot.action_auth import require_token
+from bot.dialogue.action_auth import require_token
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.prompt_pack import PromptPack
+from bot.pack.prompt_pack import PromptPack
 from bot.store.crypto import new_key
 from bot.store.db import migrate
 from bot.store.repository import Store
@@ -57,7 +57,7 @@ def pack() -> PromptPack:
 
 @pytest.fixture
 def session(store, pack):
-    from bot.sessions import start_session
+    from bot.dialogue.sessions import start_session
 
     return start_session(
         store, pack, case_reference="CASE-1", child_name="Sam", age=9, language="en", practitioner="Alex"

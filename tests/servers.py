@@ -15,7 +15,7 @@ from typing import Dict, List, Optional
 import requests
 import yaml
 
-from bot.model import ensure_trained
+from bot.pack.model import ensure_trained
 from bot.store.crypto import new_key
 from bot.store.db import migrate
 from bot.store.repository import Store
@@ -208,7 +208,7 @@ class Wording:
         return text.replace("{last_words}", str(last_words))
 
     def control_check(self, band: str, control: str) -> dict:
-        """The check of whether typed words meant `control` (bot/control_check.py), in the band's words."""
+        """The check of whether typed words meant `control` (bot/dialogue/control_check.py), in the band's words."""
         for variation in self.responses["utter_ask_control_check"]:
             condition = {c["name"]: c["value"] for c in variation.get("condition") or []}
             if condition == {"age_band": band, "control_to_check": control}:
@@ -219,11 +219,11 @@ class Wording:
 def control_to_check(root: Path, text: str) -> Optional[str]:
     """The control the channel will ask the child about after these typed words, if any: the
     trained model decides, so a test asks it (exactly as the channel does) rather than guessing."""
-    from bot.channel import parse_typed
-    from bot.control_check import CONTROL_SLOT
+    from bot.channel.tablet import parse_typed
+    from bot.dialogue.control_check import CONTROL_SLOT
     from bot.meaning import classifier
-    from bot.model import model_path
-    from bot.nlu_eval import _loaded
+    from bot.pack.model import model_path
+    from bot.pack.nlu_eval import _loaded
 
     meaning = classifier.load(root).judge(text)
     entities = parse_typed(_loaded(str(model_path(root))), "test", text, meaning).get("entities") or []

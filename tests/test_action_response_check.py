@@ -1,4 +1,4 @@
-"""The quicker check of the action server's replies (bot/action_response_check.py) accepts and
+"""The quicker check of the action server's replies (bot/channel/action_response_check.py) accepts and
 refuses exactly what Rasa's own check does, with the same error."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 
-from bot.action_response_check import _validate_action_result
+from bot.channel.action_response_check import _validate_action_result
 
 REPLIES = [
     {"events": [{"event": "slot", "name": "x", "value": "my words"}], "responses": [{"response": "utter_ask_x"}]},

@@ -10,8 +10,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import store as action_store
-from actions.capture import VALIDATIONS
 from actions.ask import ActionAskChooseNextActivity, ActionAskReadBackCheck
+from actions.capture import VALIDATIONS
 from actions.flow import ActionNextActivity, ActionStopSession
 from actions.session import ActionSessionStart
 from tests.conftest import ROOT, load_fixture
@@ -257,7 +257,7 @@ def next_question(form, state, slots):
 
 def answered_looking_like(actions_use, session, control, text="can we miss this one out"):
     """The child typed words the channel took as an answer that looks like `control`: stored, and
-    the check of what they meant comes next (bot/control_check.py)."""
+    the check of what they meant comes next (bot/dialogue/control_check.py)."""
     state = load_fixture("tracker_three_houses_good.json")
     state["sender_id"] = session.id
     state["slots"]["control_to_check"] = control  # the channel's entity, extracted by Rasa

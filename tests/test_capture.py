@@ -1,7 +1,7 @@
 """What a reply means for its question, and which prompt it answered."""
 from __future__ import annotations
 
-from bot.capture import NOT_ASKED, Reply, question_shown, record_reply
+from bot.dialogue.capture import NOT_ASKED, Reply, question_shown, record_reply
 
 
 def reply(intent="inform", input="typed", text="football", message_id="m1"):

@@ -11,7 +11,7 @@ import uuid
 import pytest
 import requests
 
-from bot.model import model_path
+from bot.pack.model import model_path
 from bot.store.tracker_events import last_event_id
 from tests.servers import ROOT, Chat, free_port, port_is_open
 

@@ -1,10 +1,10 @@
-"""The order of a question's choices (bot/choice_order.py): unordered choices shuffled, a scale kept
+"""The order of a question's choices (bot/channel/choice_order.py): unordered choices shuffled, a scale kept
 in order, the three ways out always last."""
 from __future__ import annotations
 
 import yaml
 
-from bot.choice_order import arranged
+from bot.channel.choice_order import arranged
 from tests.conftest import ROOT
 
 CHOICES = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["x-choices"]

@@ -1,4 +1,4 @@
-"""Words that only look like a control, through the real servers (bot/control_check.py): kept as the
+"""Words that only look like a control, through the real servers (bot/dialogue/control_check.py): kept as the
 answer, exactly; the check shown with a yes and a no in the band's words; yes does the control and
 no goes on; a disclosure typed at the check is still flagged.
 

@@ -135,7 +135,7 @@ class Walk:
 
     def _said_no_if_checked(self, activity, text, replies):
         """Typed words the model only leans to a control on are kept, then checked with the child
-        (bot/control_check.py): the walk answers "No, carry on", which is kept too."""
+        (bot/dialogue/control_check.py): the walk answers "No, carry on", which is kept too."""
         control = control_to_check(ROOT, text)
         if control is None:
             return replies
@@ -361,10 +361,10 @@ def test_the_three_houses_in_the_order_the_child_chooses_until_they_say_thats_al
 
 
 def test_a_long_session_goes_on_in_new_rasa_sessions_exactly_as_before(servers):
-    """Rasa's working conversation is cut short every so many events (bot/tracker_compaction.py):
+    """Rasa's working conversation is cut short every so many events (bot/channel/tracker_compaction.py):
     the child sees nothing of it. Every reply, stored answer and exact prompt is as in a short
     session, and the controls (help, repeat, stop, a break) still work after each cut."""
-    from bot.tracker_compaction import COMPACT_AFTER
+    from bot.channel.tracker_compaction import COMPACT_AFTER
 
     chat = new_session(servers, 9, plan="three_houses")
     walk = Walk(chat, "age_8_11")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.prompt_pack import PromptPack
-from bot.sessions import AGE_BANDS
+from bot.dialogue.sessions import AGE_BANDS
+from bot.pack.prompt_pack import PromptPack
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
@@ -25,7 +25,7 @@ FREE_TEXT_SLOTS = [
 ]
 QUESTIONS = [slot for form in FORMS.values() for slot in form["required_slots"]]
 # A yes-or-no check of what the child meant by words that looked like a control, worded for each
-# control: Help asks it again as it is (bot/control_check.py).
+# control: Help asks it again as it is (bot/dialogue/control_check.py).
 NOT_REPHRASED = {"control_check"}
 
 

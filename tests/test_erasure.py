@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from rasa.shared.core.domain import Domain
 
-from bot.sessions import start_session
+from bot.channel.tracker_store import OwnWordsTrackerStore
+from bot.dialogue.sessions import start_session
 from bot.store.erasure import NoSuchCase, erase_case, purge
 from bot.store.flags import Flags
 from bot.store.repository import BotMessage
 from bot.store.reviews import Reviews
-from bot.tracker_store import OwnWordsTrackerStore
 from tests.conftest import ROOT
 from tests.test_tracker_store import conversation
 

@@ -22,9 +22,9 @@ from typing import Callable, Dict, List
 
 import pytest
 
+from bot.dialogue.sessions import start_session
 from bot.report.render import QUOTE_PREFIX, render, wording
 from bot.report.summary import build_summary
-from bot.sessions import start_session
 from bot.store.flags import Flags
 from bot.store.reviews import Reviews
 from tests.conftest import ROOT, load_fixture
@@ -51,7 +51,7 @@ MARKUP = [
 ANSWERS = fault_suite_inputs() + load_fixture("awkward_answers.json") + MARKUP
 FOLLOW_UP = "You chose <b>x</b> **y**"  # a prompt quoting the child's words, as the follow-ups do
 NAME = "<b>Sam</b> **Sam** _Sam_ [Sam](javascript:alert(1))"
-CASE = "1.__x__/_y_"  # as marked up as a case reference can be (bot.sessions checks it)
+CASE = "1.__x__/_y_"  # as marked up as a case reference can be (bot.dialogue.sessions checks it)
 PRACTITIONER = "Alex <i>M</i> *M*"
 NOTE = "Said with a smile <script>alert(1)</script>\r# not a heading\n\n    - not a list\n| a | b |\n|---|---|"
 LABEL = "😢 <b>Sad</b> **very**"

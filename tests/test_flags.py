@@ -8,10 +8,10 @@ import json
 import docx
 import pytest
 
-from bot.prompt_pack import PromptPack
+from bot.dialogue.sessions import start_session
+from bot.pack.prompt_pack import PromptPack
 from bot.report.render import QUOTE_PREFIX, render
 from bot.report.summary import build_summary
-from bot.sessions import start_session
 from bot.store.flags import FlagError, Flags
 from tests.conftest import ROOT
 

@@ -3,7 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.incoming import MAX_MESSAGE_CHARS, BadRequest, button_intents, parse_incoming
+from bot.channel.incoming import (
+    MAX_MESSAGE_CHARS,
+    BadRequest,
+    button_intents,
+    parse_incoming,
+)
 from tests.conftest import ROOT
 
 INTENTS = ["skip", "help", "stop", "affirm"]

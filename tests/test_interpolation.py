@@ -3,13 +3,13 @@ import importlib.util
 
 from rasa.core.nlg import interpolator
 
-from bot.interpolation import interpolate_text, install
+from bot.channel.interpolation import install, interpolate_text
 
 TEMPLATE = 'You chose "{last_words}". Tell me more, {practitioner_name}.'
 
 
 def test_rasas_own_interpolation_garbles_words_holding_0_bracket():
-    # Why bot/interpolation.py exists (a fresh copy of Rasa's module, whatever is installed).
+    # Why bot/channel/interpolation.py exists (a fresh copy of Rasa's module, whatever is installed).
     spec = importlib.util.spec_from_file_location("rasa_interpolator_copy", interpolator.__file__)
     rasas = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(rasas)

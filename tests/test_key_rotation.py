@@ -9,12 +9,12 @@ import pytest
 from rasa.shared.core.domain import Domain
 
 from bot import envfile
+from bot.channel.tracker_store import OwnWordsTrackerStore
 from bot.config import Settings
 from bot.store import rotation
 from bot.store.crypto import DataKeyError
 from bot.store.flags import Flags
 from bot.store.repository import BotMessage, Store
-from bot.tracker_store import OwnWordsTrackerStore
 from tests.conftest import ROOT
 from tests.servers import free_port
 from tests.test_tracker_store import WORDS, conversation

@@ -10,12 +10,22 @@ import numpy as np
 import pytest
 from sklearn.neural_network import MLPClassifier
 
+from bot.channel.typed_controls import ANSWER_INTENT, taken_as
 from bot.meaning import classifier
 from bot.meaning.classifier import NOT_UNDERSTOOD, Meaning, MeaningClassifier
-from bot.meaning.sentences import SHA256, SentenceModel, SentenceModelError, model_dir, verify
-from bot.safeguarding.concern import MIN_MEANING_FOR_INTENT, MIN_MEANING_PROBABILITY, find_concern
+from bot.meaning.sentences import (
+    SHA256,
+    SentenceModel,
+    SentenceModelError,
+    model_dir,
+    verify,
+)
+from bot.safeguarding.concern import (
+    MIN_MEANING_FOR_INTENT,
+    MIN_MEANING_PROBABILITY,
+    find_concern,
+)
 from bot.safeguarding.lexicon import Lexicon
-from bot.typed_controls import ANSWER_INTENT, taken_as
 from tests.conftest import ROOT
 
 TEXTS = ["we went to the park", "i had chips for tea", "my cousin came round", "we played football",

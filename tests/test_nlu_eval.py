@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from bot.model import ensure_trained
-from bot.nlu_eval import ANSWER, evaluate, load_messages, parsed, same_words, training_examples
+from bot.channel.typed_controls import is_control
+from bot.pack.model import ensure_trained
+from bot.pack.nlu_eval import (
+    ANSWER,
+    evaluate,
+    load_messages,
+    parsed,
+    same_words,
+    training_examples,
+)
 from bot.safeguarding.concern import find_concern
 from bot.safeguarding.lexicon import Lexicon
-from bot.typed_controls import is_control
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.trained  # the trained model's figures: not in make check

@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from bot import practice
-from bot.sessions import SessionInputError, start_practice
+from bot.dialogue import practice
+from bot.dialogue.sessions import SessionInputError, start_practice
 from bot.store.repository import BotMessage, Store
 
 WORDS = "a practice answer about the purple kite"

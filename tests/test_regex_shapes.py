@@ -113,7 +113,7 @@ def test_the_shape_check_finds_nested_repeats():
 
 def test_the_code_has_patterns_to_check():
     found = list(code_patterns())
-    assert any(where.startswith("bot/incoming.py") for where, _, _ in found), found
+    assert any(where.startswith("bot/channel/incoming.py") for where, _, _ in found), found
     assert len(list(lexicon_patterns())) > 100
 
 

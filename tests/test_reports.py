@@ -9,8 +9,8 @@ import sys
 import pytest
 import yaml
 
-from bot.model import ensure_trained
-from bot.nlu_eval import training_examples
+from bot.pack.model import ensure_trained
+from bot.pack.nlu_eval import training_examples
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.trained  # the trained model's figures: not in make check

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.model import ensure_trained
-from bot.nlu_eval import load_messages, same_words, training_examples
+from bot.pack.model import ensure_trained
+from bot.pack.nlu_eval import load_messages, same_words, training_examples
 from bot.safeguarding.evaluation import ORDINARY, evaluate, is_disclosure
 from tests.conftest import ROOT
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.flow import choices_now, chosen_value, next_activity
-from bot.sessions import SessionInputError, age_band_for, start_session
+from bot.dialogue.flow import choices_now, chosen_value, next_activity
+from bot.dialogue.sessions import SessionInputError, age_band_for, start_session
 
 
 @pytest.mark.parametrize(
@@ -89,7 +89,7 @@ def test_chosen_value_reads_the_button_a_slot_records():
 
 
 def test_the_part_the_child_chooses_comes_straight_after_the_choice():
-    from bot.flow import question_order
+    from bot.dialogue.flow import question_order
 
     questions = ["first", "good", "good_more", "worries", "worries_more", "dreams", "dreams_more"]
     parts = {"good": ["good", "good_more"], "worries": ["worries", "worries_more"], "dreams": ["dreams", "dreams_more"]}

@@ -156,7 +156,7 @@ def test_a_database_with_sessions_in_it_migrates_to_the_newest_schema(tmp_path, 
 def test_a_review_only_touches_an_answer_of_its_own_session_and_never_the_words(store, pack, session):
     import pytest
 
-    from bot.sessions import start_session
+    from bot.dialogue.sessions import start_session
     from bot.store.reviews import ReviewError, Reviews
 
     other = start_session(store, pack, case_reference="CASE-2", child_name="Kit", age=12, language="en",

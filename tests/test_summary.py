@@ -131,11 +131,10 @@ def marked_up(store, session):
 
 
 def test_every_format_shows_markup_literally_and_leaves_out_what_the_practitioner_left_out(store, pack, marked_up):
+    import html
     import io
 
     from docx import Document
-    import html
-
     from markdown import markdown as markdown_to_html
     from markupsafe import escape
 
@@ -225,7 +224,7 @@ def test_the_message_to_the_judge_on_a_page_of_its_own(store, pack, answered, aw
 
 
 def test_the_method_of_engagement_says_whether_the_child_was_seen_alone(store, pack):
-    from bot.sessions import start_session
+    from bot.dialogue.sessions import start_session
 
     for seen_alone, shown in ((True, "yes"), (False, "no"), (None, "not recorded")):
         session = start_session(store, pack, case_reference="ALONE-1", child_name="Kit", age=12, language="en",

@@ -1,4 +1,4 @@
-"""Cutting Rasa's working conversation short (bot/tracker_compaction.py), on a tracker made from the
+"""Cutting Rasa's working conversation short (bot/channel/tracker_compaction.py), on a tracker made from the
 JSON fixture of a child answering in the three houses, then answering "what else?" many times."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_compaction import COMPACT_AFTER, compaction
+from bot.channel.tracker_compaction import COMPACT_AFTER, compaction
 from tests.conftest import load_fixture
 from tests.servers import ROOT
 

@@ -11,10 +11,10 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import practice
+from bot.channel.tracker_store import OwnWordsTrackerStore
+from bot.dialogue import practice
 from bot.store.crypto import Cipher
 from bot.store.tracker_events import encrypt_plain_rows
-from bot.tracker_store import OwnWordsTrackerStore
 from tests.conftest import ROOT
 
 WORDS = "my secret about the green bicycle"

@@ -3,7 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.typed_controls import ANSWER_INTENT, effective_intent, repetition_idiom, taken_as
+from bot.channel.typed_controls import (
+    ANSWER_INTENT,
+    effective_intent,
+    repetition_idiom,
+    taken_as,
+)
 
 
 @pytest.mark.parametrize(

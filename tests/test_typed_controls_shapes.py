@@ -1,4 +1,4 @@
-"""The check that typed words are plain words (bot/typed_controls.py) decides as the regular
+"""The check that typed words are plain words (bot/channel/typed_controls.py) decides as the regular
 expression it replaced did, on every ordinary message we have, and rejects the shapes that made that
 expression backtrack for hours (issue 16) at once."""
 from __future__ import annotations
@@ -9,9 +9,14 @@ import sys
 import pytest
 import yaml
 
-from bot.typed_controls import ANSWER_INTENT, MAX_CONTROL_CHARS, effective_intent, plain_words
-from tests.conftest import ROOT, load_fixture
+from bot.channel.typed_controls import (
+    ANSWER_INTENT,
+    MAX_CONTROL_CHARS,
+    effective_intent,
+    plain_words,
+)
 from tests import test_typed_controls as existing
+from tests.conftest import ROOT, load_fixture
 
 # The expression before issue 16, kept here only to compare decisions on short ordinary text: it
 # nests one unbounded repeat in another, and "Stop" with 30 "!" and " :(" takes it minutes.

@@ -1,4 +1,4 @@
-"""The bot's messages reach the tablet whole and exact (bot/verbatim_output.py): Rasa's own
+"""The bot's messages reach the tablet whole and exact (bot/channel/verbatim_output.py): Rasa's own
 collecting channel strips a text and splits it at every blank line."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 
 from rasa.core.channels.channel import CollectingOutputChannel
 
-from bot.verbatim_output import VerbatimOutput
+from bot.channel.verbatim_output import VerbatimOutput
 
 QUOTING = 'You chose "  line one\n\nline three  ". Tell me more.'
 

@@ -679,11 +679,11 @@ def test_no_password_token_key_or_childs_words_in_the_servers_log_even_at_debug(
     log = servers.log()
     # the real output of every process, with our own DEBUG lines (so the search below means something)
     assert "Own Words is ready" in log
-    for debug_line in ("DEBUG bot.channel: session ", "DEBUG bot.capture: session ", "DEBUG bot.web.auth: alex logged in",
+    for debug_line in ("DEBUG bot.channel.tablet: session ", "DEBUG bot.dialogue.capture: session ", "DEBUG bot.web.auth: alex logged in",
                        "DEBUG bot.web.auth: a log-in failed", "DEBUG bot.web.review: alex exported session ",
-                       "INFO bot.channel: a message was flagged for the practitioner: flag "):
+                       "INFO bot.channel.tablet: a message was flagged for the practitioner: flag "):
         assert debug_line in log, f"no {debug_line!r} line in the log"
-    assert "WARNING bot.action_auth: action server: a call to /webhook refused" in log
+    assert "WARNING bot.dialogue.action_auth: action server: a call to /webhook refused" in log
     secrets["wrong password"] = wrong
     for name, value in secrets.items():
         assert value not in log, f"the {name} is in the log"

@@ -110,7 +110,7 @@ def test_logging_out_ends_the_log_in_and_needs_the_csrf_token(app):
 
 
 def test_my_cases_and_the_same_activity_side_by_side_across_sessions(app):
-    from bot.sessions import start_session
+    from bot.dialogue.sessions import start_session
 
     user = accounts(app).add("alex", PASSWORD, "fca", "Alex Morgan")
     store, pack = app.extensions["own_words"]["store"], app.extensions["own_words"]["pack"]
@@ -130,7 +130,7 @@ def test_my_cases_and_the_same_activity_side_by_side_across_sessions(app):
 
 
 def test_safeguarding_flags_alert_the_practitioner_and_their_acknowledgement_is_recorded(app):
-    from bot.sessions import start_session
+    from bot.dialogue.sessions import start_session
     from bot.store.flags import Flags
     from bot.store.reviews import Reviews
 
@@ -180,7 +180,7 @@ def test_safeguarding_flags_alert_the_practitioner_and_their_acknowledgement_is_
 
 
 def test_a_flag_can_be_acknowledged_from_the_review_page(app):
-    from bot.sessions import start_session
+    from bot.dialogue.sessions import start_session
     from bot.store.flags import Flags
 
     user = accounts(app).add("alex", PASSWORD, "fca", "Alex Morgan")
@@ -230,7 +230,7 @@ def test_the_practice_page_starts_a_marked_session_for_a_trainer_that_nobody_can
     store.mark_started(session.id)
     assert "cannot be shown" in client.get(chat_url).get_data(as_text=True)  # nothing kept to show again
     assert "practice-" not in other.get("/").get_data(as_text=True)
-    from bot.sessions import start_practice
+    from bot.dialogue.sessions import start_practice
 
     alex = accounts(app).by_name("alex")
     own = start_practice(store, app.extensions["own_words"]["pack"], age_band="age_8_11", language="en", plan=None,

@@ -16,7 +16,7 @@ from datetime import timedelta
 import pytest
 
 from bot.config import Settings
-from bot.sessions import start_session
+from bot.dialogue.sessions import start_session
 from bot.store import accounts as accounts_module
 from bot.store.accounts import TooManyFailures
 from bot.store.flags import Flags
@@ -329,7 +329,7 @@ def test_the_commands_make_expiring_tokens_revoke_them_and_audit_transcript_read
 
 def test_every_process_makes_files_only_their_owner_can_read(tmp_path, cli_env):
     # started with a permissive umask, as a shell often is: each process of ours narrows it first
-    for module in ("bot", "actions.capture", "bot.channel"):
+    for module in ("bot", "actions.capture", "bot.channel.tablet"):
         shown = subprocess.run([sys.executable, "-c", f"import os, {module}; print(oct(os.umask(0)))"], cwd=ROOT,
                                env=cli_env, capture_output=True, text=True, preexec_fn=lambda: os.umask(0o022),
                                check=True)

@@ -3,7 +3,7 @@ rather than their words, so it knows phrasings no list or training example holds
 `disclosure` (words that may tell of harm), each typed control (stop, skip, help, ...) and `answer`
 (everything else). Beside the word list and Rasa's DIET it is a second opinion: the safeguarding
 check counts its `disclosure` (bot/safeguarding/concern.py), and a control is acted on only when it
-agrees with DIET, and checked with the child when either leans to one (bot/typed_controls.py).
+agrees with DIET, and checked with the child when either leans to one (bot/channel/typed_controls.py).
 
 It is trained on data/nlu/ alone, never on tests/nlu/: those sets measure it. One hidden layer
 (scikit-learn's MLPClassifier, a fixed seed: the same data give the same classifier), its weights
@@ -21,7 +21,7 @@ from scipy.special import expit, softmax
 
 from bot.config import PROJECT_ROOT
 from bot.meaning.sentences import SHA256, SentenceModel
-from bot.prompt_pack import content_hash
+from bot.pack.prompt_pack import content_hash
 
 DISCLOSURE, ANSWER = "disclosure", "answer"
 VERSION = 2  # of the training code: a new version retrains (with the classes and settings below)
@@ -47,7 +47,7 @@ NOT_UNDERSTOOD = Meaning(0.0, None, 0.0, understood=False)
 
 
 def _controls() -> Tuple[str, ...]:
-    from bot.typed_controls import MAX_WORDS
+    from bot.channel.typed_controls import MAX_WORDS
 
     return tuple(sorted(MAX_WORDS))
 
@@ -141,7 +141,7 @@ _lock = threading.Lock()
 
 def ensure_trained(root: Path = PROJECT_ROOT, quiet: bool = False) -> Path:
     """Train the classifier unless one for exactly this training data exists. Returns its path."""
-    from bot.model import build_once
+    from bot.pack.model import build_once
 
     return build_once(classifier_path(root), root, quiet,
                       ("Meaning classifier", "the meaning classifier (the NLU data changed)"),

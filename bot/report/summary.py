@@ -16,8 +16,8 @@ from datetime import datetime
 from typing import Any, Dict, List, Optional
 from zoneinfo import ZoneInfo
 
-from bot.prompt_pack import PromptPack
-from bot.sessions import AGE_BAND_LABELS
+from bot.dialogue.sessions import AGE_BAND_LABELS
+from bot.pack.prompt_pack import PromptPack
 from bot.safeguarding.lexicon import Lexicon
 from bot.store.flags import FlagInfo, Flags
 from bot.store.repository import Store

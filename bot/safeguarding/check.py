@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from bot.capture import HELP_INTENT, PAUSES, REPEAT_INTENT, Outcome, Reply, record_reply
+from bot.dialogue.capture import (
+    HELP_INTENT,
+    PAUSES,
+    REPEAT_INTENT,
+    Outcome,
+    Reply,
+    record_reply,
+)
 from bot.safeguarding.concern import DISCLOSURE_INTENT
 from bot.store.repository import Store
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-from bot.nlu_eval import held_out, left_out_note, parsed
+from bot.pack.nlu_eval import held_out, left_out_note, parsed
 from bot.safeguarding.concern import find_concern
 from bot.safeguarding.lexicon import Lexicon
 

@@ -103,7 +103,7 @@ class Session(Base):
     __tablename__ = "sessions"
 
     id = Column(String(36), primary_key=True)
-    # None for a practice session (bot/practice.py), which belongs to no case
+    # None for a practice session (bot/dialogue/practice.py), which belongs to no case
     case_id = Column(Integer, ForeignKey("cases.id"), index=True)
     started_by = Column(Integer)  # the user who started it (None: from the command line)
     child_name_encrypted = Column(Text, nullable=False)

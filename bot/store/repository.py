@@ -17,8 +17,8 @@ from sqlalchemy import create_engine, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
-from bot import practice
 from bot.config import Settings, load_settings
+from bot.dialogue import practice
 from bot.store import models
 from bot.store.crypto import Cipher
 from bot.store.db import make_engine, make_sessionmaker
@@ -189,7 +189,7 @@ class Store:
         read_aloud: bool,
         started_by: Optional[int],
     ) -> SessionInfo:
-        """A session that belongs to no case, whose words are never written (bot/practice.py)."""
+        """A session that belongs to no case, whose words are never written (bot/dialogue/practice.py)."""
         with self._sessions.begin() as db:
             return self._add_session(
                 db, None, id=practice.new_id(), child_name="", age=age, age_band=age_band, language=language,

@@ -2,13 +2,25 @@
 encrypting rows written before the store encrypted them, and undoing a turn that failed part-way.
 
 The table is Rasa's (rasa/core/tracker_store.py, SQLTrackerStore.SQLEvent); only the columns used
-here are named. bot/tracker_store.py writes `data` encrypted with the data key."""
+here are named. bot/channel/tracker_store.py writes `data` encrypted with the data key."""
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, delete, func, inspect, select, update
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    func,
+    inspect,
+    select,
+    update,
+)
 
 from bot.store.crypto import Cipher
 from bot.store.db import pooled_sqlite_engine

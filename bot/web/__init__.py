@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.config import Settings, SettingsError, load_settings
-from bot.prompt_pack import PromptPack
+from bot.pack.prompt_pack import PromptPack
 from bot.store.accounts import Accounts
 from bot.store.repository import Store
 

@@ -3,7 +3,7 @@
 Every call needs the logged-in cookie with the CSRF token in an X-CSRFToken header, or an
 `Authorization: Bearer <token>` header. A practitioner only sees and drives the sessions of their
 own cases; any other session is answered as if it did not exist (404). Anyone who logs in may start
-and drive their own practice sessions (bot/practice.py)."""
+and drive their own practice sessions (bot/dialogue/practice.py)."""
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -11,12 +11,12 @@ from typing import Any, Optional
 from flask import Blueprint, abort, g, jsonify, request, url_for
 from flask_wtf.csrf import CSRFError
 
-from bot import practice
-from bot.sessions import SessionInputError, start_practice, start_session
+from bot.dialogue import practice
+from bot.dialogue.sessions import SessionInputError, start_practice, start_session
 from bot.store.flags import FlagError, Flags
-from bot.store.reviews import Reviews
-from bot.store.repository import CaseNotYours, SessionInfo
 from bot.store.logins import Unlock
+from bot.store.repository import CaseNotYours, SessionInfo
+from bot.store.reviews import Reviews
 from bot.web import assistant, services
 from bot.web.auth import current_login, end_login, logged_in_user, logins, token_user
 from bot.web.child_mode import PANEL_OPEN_MINUTES

@@ -1,5 +1,5 @@
 """Talking to the Rasa server's tablet channel, server-side, on 127.0.0.1, with the shared secret
-CHANNEL_TOKEN that the channel requires of every message (bot/channel_auth.py)."""
+CHANNEL_TOKEN that the channel requires of every message (bot/channel/auth.py)."""
 from __future__ import annotations
 
 import logging

@@ -5,16 +5,28 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from bot.sessions import AGE_BAND_LABELS, SessionInputError, start_practice, start_session
+from bot.dialogue.sessions import (
+    AGE_BAND_LABELS,
+    SessionInputError,
+    start_practice,
+    start_session,
+)
 from bot.store.flags import Flags
 from bot.store.logins import PinError, check_pin_format
 from bot.store.repository import CaseNotYours
 from bot.web import services
-from bot.web.child_mode import handover_page, hand_to_child
+from bot.web.child_mode import hand_to_child, handover_page
 
 blueprint = Blueprint("pages", __name__)
 

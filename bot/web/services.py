@@ -9,7 +9,7 @@ import yaml
 from flask import current_app
 
 from bot.config import Settings
-from bot.prompt_pack import PromptPack
+from bot.pack.prompt_pack import PromptPack
 from bot.store.accounts import Accounts
 from bot.store.repository import Store
 

@@ -5,7 +5,7 @@ with `python -m bot nlu-report --messages FILE`) is labelled with a control (sto
 or anything else (`answer`, `ordinary`, `disclosure_...`: an answer). It goes through the trained
 model exactly as the tablet channel sends typed words, and what the bot then does is compared with
 its label: the control acted on (`stop`, ...), an answer checked with the child for a control
-(`confirm_stop`, ...: bot/control_check.py), or an answer. A control counts as recognised when it is
+(`confirm_stop`, ...: bot/dialogue/control_check.py), or an answer. A control counts as recognised when it is
 acted on or checked for; an answer is swallowed when a control is acted on without a check. Words
 that raise a safeguarding concern are an answer, whatever the NLU said, as in the channel."""
 from __future__ import annotations
@@ -18,13 +18,13 @@ from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
 import yaml
 
+from bot.channel.typed_controls import is_control
 from bot.config import PROJECT_ROOT
+from bot.dialogue.control_check import CONTROL_SLOT
 from bot.meaning import classifier
 from bot.meaning.classifier import Meaning
 from bot.safeguarding.concern import find_concern
 from bot.safeguarding.lexicon import Lexicon
-from bot.control_check import CONTROL_SLOT
-from bot.typed_controls import is_control
 
 ANSWER = "answer"
 CONFIRM = "confirm_"  # the label taken for words checked with the child: confirm_<control>
@@ -143,7 +143,7 @@ def _loaded(model_path: str):
 def parsed(model_path: Path, messages: Dict[str, List[str]]) -> Iterator[Tuple[str, str, Dict[str, Any], Optional[Meaning]]]:
     """(label, message, what the NLU made of it, the meaning classifier's judgement) for each
     message, parsed exactly as the tablet channel parses typed words."""
-    from bot.channel import parse_typed
+    from bot.channel.tablet import parse_typed
 
     agent, judge = _loaded(str(model_path)), classifier.load().judge
     for label, messages in messages.items():

@@ -14,7 +14,7 @@ from typing import Dict, Iterable, List, Optional
 import yaml
 
 from bot.config import PROJECT_ROOT
-from bot.flow import CLOSING
+from bot.dialogue.flow import CLOSING
 
 
 class PromptPackError(ValueError):

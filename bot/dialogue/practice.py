@@ -3,7 +3,7 @@
 A practice session is recognised by its id alone, so every process can tell without a lookup. Its
 record (age band, plan, status) is kept like any session's, but nothing typed or tapped in it is
 written anywhere: the transcript and answers live in an in-memory database in the process that
-needs them (bot/store/repository.py), and Rasa's tracker in memory too (bot/tracker_store.py).
+needs them (bot/store/repository.py), and Rasa's tracker in memory too (bot/channel/tracker_store.py).
 Each process forgets a practice conversation when it ends there, or once it has been idle for
 IDLE_LIMIT, and all of them on restart.
 """

@@ -1,12 +1,12 @@
-"""Rasa's tracker store for Own Words (endpoints.yml: `type: bot.tracker_store.OwnWordsTrackerStore`).
+"""Rasa's tracker store for Own Words (endpoints.yml: `type: bot.channel.tracker_store.OwnWordsTrackerStore`).
 
 Rasa's SQL tracker store, with two differences:
 - every event's data (which holds what the child typed, and the slots) is encrypted with the data
   key, like the child's words in our tables; the columns Rasa queries by (sender, event type,
   timestamp, intent and action names) stay readable, and hold none of the child's words;
 - a long conversation is carried on in a new Rasa session every so many events
-  (bot/tracker_compaction.py), so that Rasa, which replays them all on every message, stays quick;
-- a practice session's conversation (bot/practice.py) is kept only in this process's memory: Rasa
+  (bot/channel/tracker_compaction.py), so that Rasa, which replays them all on every message, stays quick;
+- a practice session's conversation (bot/dialogue/practice.py) is kept only in this process's memory: Rasa
   needs it to carry on the conversation, but nothing typed in practice may be written to disk.
 """
 from __future__ import annotations
@@ -20,11 +20,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.orm import sessionmaker
 
-from bot import practice
+from bot.channel.tracker_compaction import compaction
 from bot.config import load_settings
+from bot.dialogue import practice
 from bot.store.crypto import Cipher
 from bot.store.db import is_sqlite_file, pooled_sqlite_engine
-from bot.tracker_compaction import compaction
 
 
 class OwnWordsTrackerStore(SQLTrackerStore):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import List, Optional, Sequence
 
-from bot.prompt_pack import PromptPack
+from bot.pack.prompt_pack import PromptPack
 from bot.store.repository import SessionInfo, Store
 
 # (youngest, oldest, the age_band slot value that chooses the wording)
@@ -89,7 +89,7 @@ def start_practice(
     child_chooses: bool = True,
     read_aloud: Optional[bool] = None,
 ) -> SessionInfo:
-    """A practice session (bot/practice.py): any activities, any age band, no case, nothing kept
+    """A practice session (bot/dialogue/practice.py): any activities, any age band, no case, nothing kept
     of what is typed. Raises SessionInputError."""
     ages = {band: youngest for youngest, _, band in AGE_BANDS}
     if age_band not in ages:

@@ -1,15 +1,15 @@
 """The tablet channel: Rasa's REST channel, made safe for a child's words.
 
-Address: POST http://127.0.0.1:5005/webhooks/tablet/webhook (see bot/incoming.py for the body).
+Address: POST http://127.0.0.1:5005/webhooks/tablet/webhook (see bot/channel/incoming.py for the body).
 It differs from Rasa's REST channel in these ways:
 - only the web app may post: each message carries the shared secret CHANNEL_TOKEN
-  (bot/channel_auth.py), checked before the body is read;
+  (bot/channel/auth.py), checked before the body is read;
 - only a session created with `python -m bot session new` may talk; any other sender is refused
   before Rasa sees the message, so nothing of it is stored anywhere;
 - typed words are never read as a Rasa command: Rasa would take a typed "/restart" as the restart
   intent, so typed text goes through the NLU pipeline without its `/intent` shortcut, and only a
-  button's `payload` can carry an intent, and only a button's (bot/incoming.py); typed words are
-  a control only when clearly one (bot/typed_controls.py);
+  button's `payload` can carry an intent, and only a button's (bot/channel/incoming.py); typed words are
+  a control only when clearly one (bot/channel/typed_controls.py);
 - the NLU pipeline and the safeguarding check run in a worker thread of their own, never on the
   server's event loop, so a slow message holds up no other session's;
 - every message in and out is written to the session's transcript;
@@ -17,9 +17,9 @@ It differs from Rasa's REST channel in these ways:
   Rasa sees them, and reach the dialogue as a `disclosure` with a `concern` entity, so the bot
   answers safely whatever it was doing (they are still the child's answer where one was asked);
 - a retried message (same `message_id`) is handled once: the stored replies are sent again;
-- a message is handled wholly or not at all (bot/atomic_turn.py): if the action server fails
+- a message is handled wholly or not at all (bot/channel/atomic_turn.py): if the action server fails
   during it, the turn is undone and the client is told to send it again;
-- a practice session (bot/practice.py) is handled the same way, but nothing of it is written:
+- a practice session (bot/dialogue/practice.py) is handled the same way, but nothing of it is written:
   its transcript is kept in memory and it raises no flag (the bot still answers as it would).
 """
 from __future__ import annotations
@@ -28,7 +28,17 @@ import asyncio
 import logging
 import weakref
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Awaitable, Callable, Dict, FrozenSet, List, Optional, Text, Tuple
+from typing import (
+    Any,
+    Awaitable,
+    Callable,
+    Dict,
+    FrozenSet,
+    List,
+    Optional,
+    Text,
+    Tuple,
+)
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
@@ -38,19 +48,27 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import action_response_check, atomic_turn, channel_auth, choice_order, interpolation, logs, practice
+from bot import logs
+from bot.channel import action_response_check, atomic_turn, choice_order, interpolation
+from bot.channel import auth as channel_auth
+from bot.channel.incoming import BadRequest, Incoming, button_intents, parse_incoming
+from bot.channel.typed_controls import ANSWER_INTENT, taken_as
+from bot.channel.verbatim_output import VerbatimOutput
 from bot.config import Settings, load_settings
-from bot.control_check import CONTROL_SLOT
-from bot.incoming import BadRequest, Incoming, button_intents, parse_incoming
+from bot.dialogue import practice
+from bot.dialogue.control_check import CONTROL_SLOT
 from bot.meaning import classifier
 from bot.meaning.classifier import Meaning
-from bot.safeguarding.concern import CONCERN_ENTITY, DISCLOSURE_INTENT, Concern, find_concern
+from bot.safeguarding.concern import (
+    CONCERN_ENTITY,
+    DISCLOSURE_INTENT,
+    Concern,
+    find_concern,
+)
 from bot.safeguarding.lexicon import Lexicon
 from bot.store.flags import Flags
 from bot.store.repository import BotMessage, Store
 from bot.store.tracker_events import drop_events_after, last_event_id
-from bot.typed_controls import ANSWER_INTENT, taken_as
-from bot.verbatim_output import VerbatimOutput
 
 logger = logging.getLogger(__name__)
 # Every NLU graph run and safeguarding check of the channel, in this one thread: off the event loop
@@ -136,7 +154,7 @@ class TabletInput(InputChannel):
         return self._classifier
 
     def _button_intents(self, domain) -> FrozenSet[str]:
-        """The intents a button may carry (bot/incoming.py), worked out once for each domain loaded."""
+        """The intents a button may carry (bot/channel/incoming.py), worked out once for each domain loaded."""
         if self._buttons[0] is not domain:
             self._buttons = (domain, button_intents(domain.responses, domain.intents, DEFAULT_INTENTS))
         return self._buttons[1]
@@ -252,9 +270,9 @@ def _last_bot_text(tracker: DialogueStateTracker) -> Optional[str]:
     return None
 
 
-interpolation.install()  # the child's words quoted back exactly (bot/interpolation.py)
+interpolation.install()  # the child's words quoted back exactly (bot/channel/interpolation.py)
 logs.configure()
-atomic_turn.install()  # a failed call to the action server undoes the turn (bot/atomic_turn.py)
+atomic_turn.install()  # a failed call to the action server undoes the turn (bot/channel/atomic_turn.py)
 action_response_check.install()  # the same check of the action server's replies, made quicker
 
 
@@ -268,13 +286,13 @@ def _json_body(request: Request) -> Any:
 def parse_typed(agent, sender_id: str, text: str, meaning: Optional[Meaning]) -> Dict[Text, Any]:
     """Run the NLU pipeline on typed words without its final `/intent` shortcut, then decide, with
     the meaning classifier's judgement, whether they are a control or an answer
-    (bot/typed_controls.py). Blocking: the channel runs it in its NLU thread."""
+    (bot/channel/typed_controls.py). Blocking: the channel runs it in its NLU thread."""
     metadata = agent.processor.model_metadata
     before_shortcut = metadata.predict_schema.nodes[metadata.nlu_target].needs["messages"]
     parse_data = _parse(agent, sender_id, text, before_shortcut)
     taken = taken_as(text, parse_data["intent"], parse_data.get("intent_ranking"), meaning)
     parse_data["intent"] = taken.intent
-    if taken.to_check:  # kept as the answer; the dialogue then asks whether it was meant (bot/control_check.py)
+    if taken.to_check:  # kept as the answer; the dialogue then asks whether it was meant (bot/dialogue/control_check.py)
         parse_data["entities"] = list(parse_data.get("entities") or []) + [
             {"entity": CONTROL_SLOT, "value": taken.to_check}
         ]

@@ -6,7 +6,7 @@ are a short, clear phrase in plain words the NLU is sure of (no "/", brackets, m
 other control comes close, and the meaning classifier (bot/meaning/), judging by meaning rather
 than words, takes them for the same control. Words that only look like a control (the NLU leans to
 one, or the meaning classifier does, or the two disagree) are the child's answer, kept exactly, and
-the bot then asks with buttons whether they meant the control (bot/control_check.py): a wrong guess
+the bot then asks with buttons whether they meant the control (bot/dialogue/control_check.py): a wrong guess
 costs one tap, never a lost question or an ignored "I want to stop". Anything else is simply the
 child's answer: "I want it to stop when they shout" must never end the session."""
 from __future__ import annotations
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 ANSWER_INTENT = "inform"
 FALLBACK_INTENT = "nlu_fallback"  # the NLU unsure of everything: an answer too (config.yml)
 # The intents that are the child's answer when no control is acted on, so may be checked for a
-# control the meaning classifier sees (a `disclosure` without a concern is an answer: bot/channel.py).
+# control the meaning classifier sees (a `disclosure` without a concern is an answer: bot/channel/tablet.py).
 CHECKABLE_ANSWERS = (ANSWER_INTENT, FALLBACK_INTENT, "disclosure")
 # A control is said in plain words ("stop please", "I don't know!"): text with brackets, quotes,
 # markup, symbols or emoji ('{"intent": "stop"}', "<b>stop</b>", "stop 🛑") is the child's answer.

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable, List
 
 from bot.config import PROJECT_ROOT
-from bot.prompt_pack import content_hash
+from bot.pack.prompt_pack import content_hash
 
 KEEP_MODELS = 3
 

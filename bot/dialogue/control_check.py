@@ -1,4 +1,4 @@
-"""When typed words only look like a control (bot/typed_controls.py), they are kept as the child's
+"""When typed words only look like a control (bot/channel/typed_controls.py), they are kept as the child's
 answer like any other, and the bot then asks, with buttons in the band's words, whether the child
 meant the control (utter_ask_control_check: "Do you want to stop?" [Yes, stop] [No, carry on]).
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from bot.capture import HELP_INTENT, PAUSES, REPEAT_INTENT, Reply, record_reply
+from bot.dialogue.capture import HELP_INTENT, PAUSES, REPEAT_INTENT, Reply, record_reply
 from bot.store.repository import Store
 
 CHECK_QUESTION = "control_check"

@@ -6,7 +6,7 @@ except for responses that are used although no story names them:
 1. a form asks each question with its utter_ask_<question> response;
 2. code says a few: Rasa's fallback action says utter_default, the tablet channel and
    action_session_start say the session_* ones, the activity forms say those in
-   bot.capture.PAUSES (a break, or the practitioner told), and the read-back says what it heard
+   bot.dialogue.capture.PAUSES (a break, or the practitioner told), and the read-back says what it heard
    and, when words raised a flag, that they are left out of it."""
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from typing import List, Set, Text
 from rasa.shared.importers.importer import TrainingDataImporter
 from rasa.validator import Validator
 
-from bot.capture import PAUSES
-from bot.read_back import FLAGGED_RESPONSE, HEARD_RESPONSE
+from bot.dialogue.capture import PAUSES
+from bot.dialogue.read_back import FLAGGED_RESPONSE, HEARD_RESPONSE
 from bot.safeguarding.lexicon import Lexicon, LexiconError
 
 SAID_BY_CODE = {"utter_default", "utter_session_unknown", "utter_session_ended", HEARD_RESPONSE, FLAGGED_RESPONSE} | {

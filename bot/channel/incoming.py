@@ -77,7 +77,7 @@ def button_intents(responses: Mapping[str, Any], intents: Iterable[str], rasa_in
                    ) -> FrozenSet[str]:
     """The intents a payload may carry: those of the buttons in the domain's responses (every
     variation) and PAGE_INTENTS, if the domain has them; never NEVER_BUTTONS nor Rasa's own intents.
-    Worked out once for each domain the server loads (bot/channel.py)."""
+    Worked out once for each domain the server loads (bot/channel/tablet.py)."""
     on_buttons = set(PAGE_INTENTS)
     for variations in responses.values():
         for variation in variations or []:
