@@ -2,6 +2,7 @@
 in a folder of its own, talking over Rasa's REST channel."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -23,7 +24,7 @@ def rasa(*args: str, cwd: Path) -> float:
     """Run `python -m rasa ARGS` in `cwd` (its cache is `cwd/.rasa`); the seconds it took."""
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "rasa", *args], cwd=cwd, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE)
+                          stderr=subprocess.PIPE, env={**os.environ, "RASA_CACHE_DIRECTORY": str(cwd / ".rasa" / "cache")})
     if done.returncode != 0:
         raise RuntimeError(f"rasa {' '.join(args)} failed:\n{done.stderr.decode(errors='replace')[-3000:]}")
     return time.perf_counter() - started

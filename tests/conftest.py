@@ -85,6 +85,15 @@ def awkward_answers() -> list:
     return load_fixture("awkward_answers.json")
 
 
+def pytest_collection_finish(session):
+    """The new-activity test trains a model in a copy of the project: started now, it trains while
+    the other tests run, instead of after them."""
+    if any(item.nodeid.startswith("tests/test_new_activity.py::") for item in session.items):
+        from tests import test_new_activity
+
+        test_new_activity.start_preparing()
+
+
 def pytest_terminal_summary(terminalreporter):
     """The fault suite's table (tests/test_faults.py), when it ran."""
     import sys

@@ -5,10 +5,14 @@ no change to any Python file."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import NamedTuple, Optional
 
 import pytest
 import requests
@@ -36,16 +40,14 @@ PASSWORD = "correct horse battery staple"
 
 
 def project_copy(folder: Path) -> Path:
-    """The project as a trainer has it: its files, the installed environment and Rasa's cache."""
+    """The project as a trainer has it: its files and the installed environment."""
     copy = folder / "project"
     tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
     for name in filter(None, tracked.decode().split("\0")):
         if (ROOT / name).exists():
             (copy / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, copy / name)
-    (copy / ".venv").symlink_to(ROOT / ".venv")
-    if (ROOT / ".rasa").exists():
-        shutil.copytree(ROOT / ".rasa", copy / ".rasa")  # a retrain, as on a trainer's machine
+    (copy / ".venv").symlink_to(ROOT / ".venv")  # Rasa's cache is the machine's (bot/pack/model.py)
     return copy
 
 
@@ -102,8 +104,9 @@ def python_files(project: Path) -> dict:
     return {str(p.relative_to(project)): p.read_bytes() for p in project.rglob("*.py") if ".venv" not in p.parts}
 
 
-def make(project: Path, *targets: str, fails: bool = False) -> str:
-    done = subprocess.run(["make", *targets], cwd=project, capture_output=True, text=True, check=False)
+def make(project: Path, *targets: str, fails: bool = False, env: Optional[dict] = None) -> str:
+    done = subprocess.run(["make", *targets], cwd=project, capture_output=True, text=True, check=False,
+                          env={**os.environ, **(env or {})})
     output = done.stdout + done.stderr
     assert (done.returncode != 0) == fails, f"make {' '.join(targets)}:\n{output[-4000:]}"
     return output
@@ -124,25 +127,59 @@ def review_page(servers, session_id: str) -> str:
     return page.text
 
 
-def test_a_trainer_adds_an_activity_with_yaml_alone(tmp_path):
-    project = project_copy(tmp_path)
+class Prepared(NamedTuple):
+    project: Path
+    python_before: dict
+    problem: str
+
+
+def prepare(folder: Path) -> Prepared:
+    """What a trainer does before starting the servers: copy, add the activity, `make validate`
+    (which asks for a fix), the fix, `make validate` again, `make model`. It trains a model, so
+    the run starts it in the background as soon as the tests are collected (tests/conftest.py) and
+    the other tests go on beside it; the test below waits for it."""
+    project = project_copy(folder)
     python_before = python_files(project)
     add_activity(project)
     problem = make(project, "validate", fails=True)  # the intro has one wording, not one per age band
-    assert f"domain.yml: utter_intro_{KEY} has no wording for age band(s) age_4_7, age_8_11, age_12_17" in problem
     add_intro(project)
     make(project, "validate")
-    # Adding an activity retrains the NLU model (its new action names enter Rasa's NLU data), about
-    # four minutes on two CPUs. What this test proves is that YAML alone carries the activity from
-    # question to export, not the model's accuracy (tests/test_nlu_eval.py measures that on the real
-    # config), so the copy trains the classifier and TED for fewer epochs to keep `make test` short
-    # (the activity runs by its rules). The answers typed below are not plain words, so they are
-    # answers whatever the model says.
+    # Adding an activity retrains the NLU model (its new action names enter Rasa's NLU data). What
+    # this test proves is that YAML alone carries the activity from question to export, not the
+    # model's accuracy (tests/test_nlu_eval.py measures that on the real config), so the copy trains
+    # the classifier and TED for fewer epochs, on one CPU (the other tests have the other), to keep
+    # `make test` short (the activity runs by its rules). The answers typed below are not plain
+    # words, so they are answers whatever the model says.
     config = project / "config.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("    epochs: 100\n", "    epochs: 15\n", 1)
-                      .replace("    epochs: 40\n", "    epochs: 10\n", 1), encoding="utf-8")
-    make(project, "model")
-    assert python_files(project) == python_before, "no Python was changed"
+    config.write_text(config.read_text(encoding="utf-8").replace("    epochs: 40\n", "    epochs: 10\n"), encoding="utf-8")
+    make(project, "model", env={"TF_INTER_OP_PARALLELISM_THREADS": "1", "TF_INTRA_OP_PARALLELISM_THREADS": "1"})
+    return Prepared(project, python_before, problem)
+
+
+_preparing: Optional[Future] = None
+_folder: Optional[Path] = None
+
+
+def start_preparing() -> None:
+    """Called when the tests are collected and this one is among them."""
+    global _preparing, _folder
+    _folder = Path(tempfile.mkdtemp(prefix="own-words-new-activity-"))
+    _preparing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="new-activity").submit(prepare, _folder)
+
+
+def test_a_trainer_adds_an_activity_with_yaml_alone(tmp_path):
+    if _preparing is None:
+        start_preparing()
+    try:
+        _run_the_new_activity(_preparing.result(), tmp_path)
+    finally:
+        shutil.rmtree(_folder, ignore_errors=True)
+
+
+def _run_the_new_activity(prepared: Prepared, tmp_path: Path) -> None:
+    project = prepared.project
+    assert f"domain.yml: utter_intro_{KEY} has no wording for age band(s) age_4_7, age_8_11, age_12_17" in prepared.problem
+    assert python_files(project) == prepared.python_before, "no Python was changed"
 
     servers = start_servers(tmp_path / "servers", root=project)
     try:

@@ -1,11 +1,14 @@
 """The trained Rasa model, cached by the fingerprint of what it is trained from.
 
 `models/<fingerprint>.tar.gz` is trained once; a later run with the same config, domain and data
-(and the same Rasa) finds it and starts at once. Rasa's own cache (.rasa/) makes a retrain after
-a small change quick.
+(and the same Rasa) finds it and starts at once. Rasa's own cache of trained parts, kept by their
+fingerprints, makes a retrain after a small change quick: it lives in RASA_CACHE_DIRECTORY,
+by default ~/.cache/own-words/rasa rather than Rasa's .rasa/ in the project, so that every copy of
+the project on a machine (a fresh clone, the copy a test trains) shares it, as pip's cache is shared.
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -54,16 +57,27 @@ def build_once(path: Path, root: Path, quiet: bool, names: tuple, build: Callabl
     return path
 
 
+def rasa_cache_directory() -> Path:
+    """RASA_CACHE_DIRECTORY, or the user's cache folder when it is unset or empty (an empty value
+    would make Rasa cache into whatever folder it runs in)."""
+    chosen = os.environ.get("RASA_CACHE_DIRECTORY", "").strip()
+    if chosen:
+        return Path(chosen).expanduser()
+    cache_home = os.environ.get("XDG_CACHE_HOME", "").strip() or Path.home() / ".cache"
+    return Path(cache_home) / "own-words" / "rasa"
+
+
 def _train_rasa(root: Path, path: Path, quiet: bool) -> None:
     command = [
         sys.executable, "-m", "rasa", "train",
         "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
         "--out", "models", "--fixed-model-name", path.name[: -len(".tar.gz")],
     ]
+    env = {**os.environ, "RASA_CACHE_DIRECTORY": str(rasa_cache_directory())}
     if not quiet:
-        subprocess.run(command, cwd=root, check=True)
+        subprocess.run(command, cwd=root, check=True, env=env)
     else:
-        done = subprocess.run(command, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        done = subprocess.run(command, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         if done.returncode != 0:
             raise RuntimeError(f"training failed:\n{done.stderr.decode(errors='replace')[-3000:]}")
 
