@@ -21,7 +21,7 @@ test: setup validate pytest test-stories bench-quick ## the whole test suite, an
 check: install env db ## the quick inner loop while you work (no training, no servers): validation, the lints, the tests that need neither
 	$(PY) -m bot validate
 	$(PY) -m ruff check --select F bot actions tests scripts benchmarks rasa_sdk_plugins
-	$(PY) -m pytest -q -m "not servers and not trained"
+	$(PY) -m pytest -q -m "not servers and not trained" -n auto
 
 setup: install env db model
 

@@ -85,13 +85,19 @@ def awkward_answers() -> list:
     return load_fixture("awkward_answers.json")
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-randomly's shuffle
+def pytest_collection_modifyitems(items):
+    """The new-activity test last: its training (below) then has the whole run to finish in."""
+    items.sort(key=lambda item: item.nodeid.startswith("tests/test_new_activity.py::"))
+
+
 def pytest_collection_finish(session):
     """The new-activity test trains a model in a copy of the project: started now, it trains while
     the other tests run, instead of after them."""
-    if any(item.nodeid.startswith("tests/test_new_activity.py::") for item in session.items):
-        from tests import test_new_activity
-
-        test_new_activity.start_preparing()
+    for item in session.items:
+        if item.nodeid.startswith("tests/test_new_activity.py::"):
+            item.module.start_preparing()  # the module as pytest imported it (its name may vary)
+            return
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -163,13 +163,14 @@ _folder: Optional[Path] = None
 def start_preparing() -> None:
     """Called when the tests are collected and this one is among them."""
     global _preparing, _folder
+    if _preparing is not None:
+        return
     _folder = Path(tempfile.mkdtemp(prefix="own-words-new-activity-"))
     _preparing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="new-activity").submit(prepare, _folder)
 
 
 def test_a_trainer_adds_an_activity_with_yaml_alone(tmp_path):
-    if _preparing is None:
-        start_preparing()
+    start_preparing()  # started already when the run collected this test
     try:
         _run_the_new_activity(_preparing.result(), tmp_path)
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import yaml
@@ -28,16 +29,22 @@ def report(command: str, *args: str) -> subprocess.CompletedProcess:
                           env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}, check=False)
 
 
+def reports(*commands: tuple) -> list:
+    """Several reports at once (each loads the models for most of a minute)."""
+    with ThreadPoolExecutor(max_workers=len(commands)) as pool:
+        return list(pool.map(lambda command: report(*command), commands))
+
+
 def test_both_reports_take_a_file_of_labelled_messages_and_print_their_summary(tmp_path):
     ensure_trained(ROOT)
     assert "stop" in training_examples(ROOT)
     messages = tmp_path / "ours.yml"
     messages.write_text(yaml.safe_dump(MESSAGES), encoding="utf-8")
-    nlu = report("nlu-report", "--messages", str(messages))
+    nlu, safeguarding = reports(("nlu-report", "--messages", str(messages)),
+                                ("safeguarding-report", "--messages", str(messages), "--counts-only"))
     assert nlu.returncode == 0, nlu.stderr
     assert "Controls right:" in nlu.stdout and "of 1 (" in nlu.stdout and "Answers swallowed as a control:" in nlu.stdout
     assert "Answers swallowed as a control: " in nlu.stdout and " of 4;" in nlu.stdout  # the two answers, the disclosure and the ordinary one are all answers here
-    safeguarding = report("safeguarding-report", "--messages", str(messages), "--counts-only")
     assert safeguarding.returncode == 0, safeguarding.stderr
     assert "Disclosures found:" in safeguarding.stdout and "of 1." in safeguarding.stdout
     assert "False alarms:" in safeguarding.stdout and "of 4 (" in safeguarding.stdout  # all but the disclosure
