@@ -16,7 +16,9 @@ export PYTHON310
 run: setup ## start the web app, the action server and the Rasa server; Ctrl-C stops them all
 	honcho start -f Procfile -e .env
 
-test: setup validate pytest test-stories bench-quick ## the whole test suite, and a check that the benchmark runs
+test: setup validate ## the whole test suite, and a check that the benchmark runs
+	@echo "pytest, the conversation tests and the quick benchmark run side by side (each mostly waits on a server); each one's output is printed when it ends"
+	$(MAKE) --no-print-directory -j3 --output-sync=target pytest test-stories bench-quick
 
 check: install env db ## the quick inner loop while you work (no training, no servers): validation, the lints, the tests that need neither
 	$(PY) -m bot validate

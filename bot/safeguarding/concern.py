@@ -23,9 +23,11 @@ MIN_INTENT_CONFIDENCE = 0.3
 # The meaning classifier's probability of a disclosure at which it raises a concern on its own, and
 # at which it lets the intent's count. Chosen on the tuning sets: lower finds more, but tells more
 # children who said nothing worrying that they are not in trouble (README, "How disclosures are
-# found").
-MIN_MEANING_PROBABILITY = 0.995
-MIN_MEANING_FOR_INTENT = 0.5
+# found"). Raised from 0.995 and 0.5 when 360 more disclosures were added to the training data:
+# at these the two model layers found 358 of the tuning set's 508 rather than 347, with false alarms
+# at 1.9% rather than 1.8%.
+MIN_MEANING_PROBABILITY = 0.999
+MIN_MEANING_FOR_INTENT = 0.9
 
 
 @dataclass(frozen=True)
