@@ -60,8 +60,8 @@ browser: ## Debian's Chromium (and a colour emoji font) for the browser tests, i
 	  { echo "error: could not install chromium (apt-get install chromium); the browser tests need /usr/bin/chromium"; exit 1; }; \
 	fi
 
-pytest: setup browser ## unit, action, HTTP integration and browser tests
-	$(PY) -m pytest -q
+pytest: setup browser ## unit, action, HTTP integration and browser tests (two workers: one runs every test that uses the servers, the other the rest; tests/conftest.py)
+	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 test-stories: model ## the conversation test stories against the trained model
 	$(PY) -m rasa test core --stories tests/stories --model "$$($(PY) -m bot model-path)" \

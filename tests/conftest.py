@@ -85,27 +85,57 @@ def awkward_answers() -> list:
     return load_fixture("awkward_answers.json")
 
 
-@pytest.hookimpl(trylast=True)  # after pytest-randomly's shuffle
+@pytest.hookimpl(hookwrapper=True)
 def pytest_collection_modifyitems(items):
-    """The new-activity test last: its training (below) then has the whole run to finish in."""
+    """Under pytest-xdist (`make test` runs two workers, --dist loadgroup) every test that uses the
+    servers runs in one worker, which starts them once, and each module of the trained model's
+    figures in one worker, which computes them once; the other tests are shared out. Marked
+    before pytest-xdist reads the groups; then, after pytest-randomly's shuffle, the new-activity
+    test goes last, so that its training (below) has the whole run to finish in."""
+    for item in items:
+        if item.get_closest_marker("servers"):
+            item.add_marker(pytest.mark.xdist_group("servers"))
+        elif item.get_closest_marker("trained"):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+    yield
     items.sort(key=lambda item: item.nodeid.startswith("tests/test_new_activity.py::"))
 
 
-def pytest_collection_finish(session):
-    """The new-activity test trains a model in a copy of the project: started now, it trains while
-    the other tests run, instead of after them."""
-    for item in session.items:
-        if item.nodeid.startswith("tests/test_new_activity.py::"):
-            item.module.start_preparing()  # the module as pytest imported it (its name may vary)
-            return
+def pytest_runtest_setup(item):
+    """The new-activity test trains a model in a copy of the project: started with the first test
+    that uses the servers (in the worker that runs them all), it trains while the other tests run,
+    instead of after them."""
+    if item.get_closest_marker("servers"):
+        for other in item.session.items:
+            if other.nodeid.startswith("tests/test_new_activity.py::"):
+                other.module.start_preparing()  # the module as pytest imported it (its name may vary)
+                return
+
+
+_FAULT_REPORT: list = []
+
+
+def _fault_report() -> list:
+    import sys
+
+    faults = sys.modules.get("test_faults") or sys.modules.get("tests.test_faults")
+    return list(faults.REPORT) if faults is not None else []
+
+
+def pytest_sessionfinish(session):
+    """A pytest-xdist worker hands the fault suite's table to the main process, which prints it."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["fault_report"] = _fault_report()
+
+
+def pytest_testnodedown(node, error):
+    _FAULT_REPORT.extend(getattr(node, "workeroutput", {}).get("fault_report", []))
 
 
 def pytest_terminal_summary(terminalreporter):
     """The fault suite's table (tests/test_faults.py), when it ran."""
-    import sys
-
-    faults = sys.modules.get("test_faults") or sys.modules.get("tests.test_faults")
-    if faults is not None and faults.REPORT:
+    lines = _fault_report() or _FAULT_REPORT
+    if lines:
         terminalreporter.write_sep("=", "fault suite")
-        for line in faults.REPORT:
+        for line in lines:
             terminalreporter.write_line(line)

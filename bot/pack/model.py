@@ -57,10 +57,12 @@ def build_once(path: Path, root: Path, quiet: bool, names: tuple, build: Callabl
     return path
 
 
-def rasa_cache_directory() -> Path:
-    """RASA_CACHE_DIRECTORY, or the user's cache folder when it is unset or empty (an empty value
-    would make Rasa cache into whatever folder it runs in)."""
-    chosen = os.environ.get("RASA_CACHE_DIRECTORY", "").strip()
+def rasa_cache_directory(root: Path = PROJECT_ROOT) -> Path:
+    """RASA_CACHE_DIRECTORY from the environment or .env, or the user's cache folder when it is
+    unset or empty (an empty value would make Rasa cache into whatever folder it runs in)."""
+    from dotenv import dotenv_values
+
+    chosen = (os.environ.get("RASA_CACHE_DIRECTORY") or dotenv_values(root / ".env").get("RASA_CACHE_DIRECTORY") or "").strip()
     if chosen:
         return Path(chosen).expanduser()
     cache_home = os.environ.get("XDG_CACHE_HOME", "").strip() or Path.home() / ".cache"
@@ -73,7 +75,7 @@ def _train_rasa(root: Path, path: Path, quiet: bool) -> None:
         "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
         "--out", "models", "--fixed-model-name", path.name[: -len(".tar.gz")],
     ]
-    env = {**os.environ, "RASA_CACHE_DIRECTORY": str(rasa_cache_directory())}
+    env = {**os.environ, "RASA_CACHE_DIRECTORY": str(rasa_cache_directory(root))}
     if not quiet:
         subprocess.run(command, cwd=root, check=True, env=env)
     else:
