@@ -88,12 +88,15 @@ def awkward_answers() -> list:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_collection_modifyitems(items):
     """Under pytest-xdist (`make test` runs two workers, --dist loadgroup) every test that uses the
-    servers runs in one worker, which starts them once, and each module of the trained model's
-    figures in one worker, which computes them once; the other tests are shared out. Marked
+    shared servers runs in one worker, which starts them once, the fault suite (servers of its own)
+    in one, and each module of the trained model's figures in one, which computes them once; the
+    other tests are shared out. Marked
     before pytest-xdist reads the groups; then, after pytest-randomly's shuffle, the new-activity
     test goes last, so that its training (below) has the whole run to finish in."""
     for item in items:
-        if item.get_closest_marker("servers"):
+        if item.nodeid.startswith("tests/test_faults.py::"):  # servers of its own, which it kills
+            item.add_marker(pytest.mark.xdist_group("faults"))
+        elif item.get_closest_marker("servers"):
             item.add_marker(pytest.mark.xdist_group("servers"))
         elif item.get_closest_marker("trained"):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
@@ -103,9 +106,9 @@ def pytest_collection_modifyitems(items):
 
 def pytest_runtest_setup(item):
     """The new-activity test trains a model in a copy of the project: started with the first test
-    that uses the servers (in the worker that runs them all), it trains while the other tests run,
-    instead of after them."""
-    if item.get_closest_marker("servers"):
+    that uses the shared servers (in the worker that runs them all, and this test last), it trains
+    while the other tests run, instead of after them."""
+    if item.get_closest_marker("servers") and not item.nodeid.startswith("tests/test_faults.py::"):
         for other in item.session.items:
             if other.nodeid.startswith("tests/test_new_activity.py::"):
                 other.module.start_preparing()  # the module as pytest imported it (its name may vary)
