@@ -60,7 +60,7 @@ browser: ## Debian's Chromium (and a colour emoji font) for the browser tests, i
 	  { echo "error: could not install chromium (apt-get install chromium); the browser tests need /usr/bin/chromium"; exit 1; }; \
 	fi
 
-pytest: setup browser ## unit, action, HTTP integration and browser tests (two workers: one runs every test that uses the servers, the other the rest; tests/conftest.py)
+pytest: setup browser ## unit, action, HTTP integration and browser tests, in two workers (tests/conftest.py keeps the tests that share servers together)
 	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 test-stories: model ## the conversation test stories against the trained model

@@ -90,9 +90,9 @@ def pytest_collection_modifyitems(items):
     """Under pytest-xdist (`make test` runs two workers, --dist loadgroup) every test that uses the
     shared servers runs in one worker, which starts them once, the fault suite (servers of its own)
     in one, and each module of the trained model's figures in one, which computes them once; the
-    other tests are shared out. Marked
-    before pytest-xdist reads the groups; then, after pytest-randomly's shuffle, the new-activity
-    test goes last, so that its training (below) has the whole run to finish in."""
+    other tests are shared out. Marked before pytest-xdist reads the groups; then, after
+    pytest-randomly's shuffle, the new-activity test goes last, so that its training (below) has
+    the whole run to finish in."""
     for item in items:
         if item.nodeid.startswith("tests/test_faults.py::"):  # servers of its own, which it kills
             item.add_marker(pytest.mark.xdist_group("faults"))
