@@ -7,6 +7,7 @@ import shutil
 import time
 from pathlib import Path
 from typing import Tuple
+from unittest.mock import patch
 
 from bot.config import PROJECT_ROOT
 from bot.pack.model import ensure_trained
@@ -17,17 +18,10 @@ QUESTION = ("Let's start. Tell me about something you like doing.",
 
 def timed(project: Path) -> float:
     """Seconds to train `project`, with a Rasa cache of its own (not the machine's shared one)."""
-    before = os.environ.get("RASA_CACHE_DIRECTORY")
-    os.environ["RASA_CACHE_DIRECTORY"] = str(project / ".rasa" / "cache")
-    try:
+    with patch.dict(os.environ, {"RASA_CACHE_DIRECTORY": str(project / ".rasa" / "cache")}):
         started = time.perf_counter()
         ensure_trained(project, quiet=True)
         return time.perf_counter() - started
-    finally:
-        if before is None:
-            del os.environ["RASA_CACHE_DIRECTORY"]
-        else:
-            os.environ["RASA_CACHE_DIRECTORY"] = before
 
 
 def measure(folder: Path) -> Tuple[float, float]:
