@@ -16,6 +16,7 @@ from bot.dialogue.sessions import start_session
 from bot.pack.prompt_pack import PromptPack
 from bot.report.render import FORMATS, render
 from bot.report.summary import build_summary
+from bot.store.chain import new_chain_key
 from bot.store.crypto import new_key
 from bot.store.db import migrate
 from bot.store.repository import Store
@@ -47,7 +48,7 @@ def measure(answers: int, repeats: int) -> Dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'export.db'}"
         migrate(url)
-        store = Store(url, new_key())
+        store = Store(url, new_key(), chain_key=new_chain_key())
         try:
             session_id = session_with_answers(store, pack, answers)
             seconds = {}

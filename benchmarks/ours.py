@@ -69,7 +69,8 @@ class WebChat(RasaChat):
 class Ours:
     def __init__(self, home: Path):
         settings, env_file = prepare(home)
-        self.store = Store(settings["DATABASE_URL"], settings["OWN_WORDS_DATA_KEY"])
+        self.store = Store(settings["DATABASE_URL"], settings["OWN_WORDS_DATA_KEY"],
+                           chain_key=settings["OWN_WORDS_CHAIN_KEY"])
         Accounts(self.store).add(USER, secrets.token_urlsafe(), "fca", "Alex Bench")
         self.token, _ = Accounts(self.store).new_token(USER, days=1)
         self.pack = PromptPack.load()

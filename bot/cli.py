@@ -133,6 +133,10 @@ def _parser() -> argparse.ArgumentParser:
                            "how the word list and the trained model find disclosures, on messages kept apart")
     _messages_options(safeguarding, "tests/nlu/safeguarding.yml")
 
+    verify = command("verify", _verify, "check that a session's turns and answers are as they were written "
+                     "(its record's chain): says intact, or where it breaks (exit 1)")
+    verify.add_argument("session_id")
+
     transcript = command("transcript", _transcript, "print a session's full transcript")
     transcript.add_argument("session_id")
     transcript.add_argument("--format", choices=["json", "text"], default="text")
@@ -487,6 +491,17 @@ def _audit(args) -> None:
         print(f"{event['at']}  {event['actor']}  {event['action']}  {event['session_id'] or ''}  {detail}".rstrip())
 
 
+def _verify(args) -> int:
+    verdict = _store().verify(args.session_id)
+    if verdict.intact:
+        print(f"intact: {verdict.entries} turns and answers, as they were written (chain head {verdict.head})")
+        return 0
+    print(f"NOT INTACT: session {verdict.session_id}" if verdict.chained else f"not checked: session {verdict.session_id}")
+    for problem in verdict.problems:
+        print(f"- {problem}")
+    return 1
+
+
 def _transcript(args) -> None:
     from bot.store.reviews import Reviews
 
@@ -506,6 +521,8 @@ def _transcript(args) -> None:
                 "text": t.text,
                 "payload": t.payload,
                 "buttons": t.buttons,
+                "entered_by": t.entered_by,
+                "scribe": t.scribe,
                 "at": t.at.isoformat(),
             }
             for t in turns
@@ -519,5 +536,6 @@ def _transcript(args) -> None:
         title = next((b.get("title") for b in shown if b.get("payload") == t.payload), t.payload)
         said = t.text if t.text is not None else f"[tapped {title}]"
         buttons = " ".join(f"[{b.get('title')}]" for b in (t.buttons or []))
-        lines.append(f"{t.at:%H:%M:%S} {t.speaker:>5}: {said}{'  ' + buttons if buttons else ''}")
+        scribed = f"  (written down by {t.scribe})" if t.entered_by == "practitioner" else ""
+        lines.append(f"{t.at:%H:%M:%S} {t.speaker:>5}: {said}{'  ' + buttons if buttons else ''}{scribed}")
     _write("\n".join(lines) + "\n")

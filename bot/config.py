@@ -33,6 +33,7 @@ class Settings:
     channel_token: str = ""  # the web app's secret for the tablet channel (bot/channel/auth.py)
     api_token_days: int = 30  # days an API token works (`python -m bot users token NAME`)
     web_trusted_proxies: int = 0  # HTTPS proxies in front of the web app, trusted to give the client's address
+    chain_key: str = ""  # the record's chain (bot/store/chain.py); required, like the data key
 
     @property
     def web_url(self) -> str:
@@ -69,9 +70,16 @@ def load_settings() -> Settings:
             "OWN_WORDS_DATA_KEY is not set. Run `make env` to create .env with a fresh key, "
             "or set it in the environment."
         )
+    chain_key = os.environ.get("OWN_WORDS_CHAIN_KEY", "").strip()
+    if not chain_key:
+        raise SettingsError(
+            "OWN_WORDS_CHAIN_KEY is not set. Run `make env` to add a fresh one to .env, "
+            "or set it in the environment."
+        )
     return Settings(
         database_url=_absolute_sqlite(os.environ.get("DATABASE_URL", "sqlite:///var/own_words.db")),
         data_key=key,
+        chain_key=chain_key,
         rasa_port=_port("RASA_PORT", 5005),
         action_port=_port("ACTION_PORT", 5055),
         report_time_zone=os.environ.get("REPORT_TIME_ZONE", "Europe/London"),

@@ -8,11 +8,13 @@ import secrets
 from pathlib import Path
 from typing import Callable, Dict, List
 
+from bot.store.chain import new_chain_key
 from bot.store.crypto import new_key
 
 # the settings .env.example leaves empty for each machine to generate its own
 GENERATED: Dict[str, Callable[[], str]] = {
     "OWN_WORDS_DATA_KEY": new_key,
+    "OWN_WORDS_CHAIN_KEY": new_chain_key,
     "WEB_SECRET_KEY": lambda: secrets.token_urlsafe(48),
     "ACTION_TOKEN": lambda: secrets.token_urlsafe(32),
     "CHANNEL_TOKEN": lambda: secrets.token_urlsafe(32),

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.pack.prompt_pack import PromptPack
+from bot.store.chain import new_chain_key
 from bot.store.crypto import new_key
 from bot.store.db import migrate
 from bot.store.repository import Store
@@ -44,8 +45,20 @@ def data_key() -> str:
 
 
 @pytest.fixture
-def store(database_url, data_key) -> Store:
-    store = Store(database_url, data_key)
+def chain_key() -> str:
+    return new_chain_key()
+
+
+@pytest.fixture(autouse=True)
+def _chain_key_in_environment(monkeypatch, chain_key) -> None:
+    """Settings read from the environment (the CLI, a process a test starts) chain the record with
+    the key the test's own store uses, so that each can check what the other wrote."""
+    monkeypatch.setenv("OWN_WORDS_CHAIN_KEY", chain_key)
+
+
+@pytest.fixture
+def store(database_url, data_key, chain_key) -> Store:
+    store = Store(database_url, data_key, chain_key=chain_key)
     yield store
     store.close()
 

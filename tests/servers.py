@@ -16,6 +16,7 @@ import requests
 import yaml
 
 from bot.pack.model import ensure_trained
+from bot.store.chain import new_chain_key
 from bot.store.crypto import new_key
 from bot.store.db import migrate
 from bot.store.repository import Store
@@ -77,7 +78,8 @@ class Servers:
 
     def store(self) -> Store:
         """The servers' database, read directly (for what no command shows yet)."""
-        return Store(self.settings["DATABASE_URL"], self.settings["OWN_WORDS_DATA_KEY"])
+        return Store(self.settings["DATABASE_URL"], self.settings["OWN_WORDS_DATA_KEY"],
+                     chain_key=self.settings["OWN_WORDS_CHAIN_KEY"])
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -122,6 +124,7 @@ def prepare(home: Path, own_log_level: str = "INFO"):
     written to an env file for honcho. `own_log_level` is for our own loggers (bot/logs.py)."""
     settings = {
         "OWN_WORDS_DATA_KEY": new_key(),
+        "OWN_WORDS_CHAIN_KEY": new_chain_key(),
         "DATABASE_URL": f"sqlite:///{home / 'own_words.db'}",
         "TRACKER_DB": str(home / "rasa_tracker.db"),
         "RASA_PORT": str(free_port()),

@@ -10,6 +10,7 @@ import pytest
 import yaml
 from sqlalchemy import create_engine, text
 
+from bot.store.chain import new_chain_key
 from bot.store.crypto import Cipher, new_key
 from bot.store.db import migrate
 from bot.store.flags import Flags
@@ -77,7 +78,7 @@ def test_migration_0014_encrypts_the_flags_an_older_version_kept_in_the_clear(tm
     migrate(url, data_key=key)
     [row] = raw_flag_rows(url)
     assert "found_by" not in row and names_a_concern(json.dumps(row, default=str)) == []
-    store = Store(url, key)
+    store = Store(url, key, chain_key=new_chain_key())
     assert Flags(store).of_session(session_id)[0].found_by == FOUND_BY
     store.close()
 

@@ -23,7 +23,7 @@ NAME, ANSWER, NOTE = "Sam", "I want to live with my nan 🏠", "Child kept looki
 
 
 @pytest.fixture
-def setup(tmp_path, store, session, database_url, data_key, monkeypatch):
+def setup(tmp_path, store, session, database_url, data_key, chain_key, monkeypatch):
     monkeypatch.setenv("OWN_WORDS_DATA_KEY", data_key)
     monkeypatch.delenv("OWN_WORDS_PREVIOUS_DATA_KEYS", raising=False)
     env = tmp_path / ".env"
@@ -38,12 +38,13 @@ def setup(tmp_path, store, session, database_url, data_key, monkeypatch):
     tracker_db = str(tmp_path / "rasa_tracker.db")
     asyncio.run(OwnWordsTrackerStore(Domain.load(str(ROOT / "domain.yml")), db=tracker_db).save(conversation(session.id)))
     settings = Settings(database_url=database_url, data_key=data_key, rasa_port=free_port(), action_port=free_port(),
-                        report_time_zone="Europe/London", web_port=free_port(), tracker_db=tracker_db)
+                        report_time_zone="Europe/London", web_port=free_port(), tracker_db=tracker_db,
+                        chain_key=chain_key)
     return settings, env, session
 
 
 def everything_readable(settings: Settings, key: str, previous=()) -> None:
-    store = Store(settings.database_url, key, previous)
+    store = Store(settings.database_url, key, previous, chain_key=settings.chain_key)
     try:
         info = store.get_session(the_session_id(store))
         assert info.child_name == NAME
@@ -51,6 +52,9 @@ def everything_readable(settings: Settings, key: str, previous=()) -> None:
         assert [t.text for t in store.transcript(info.id)] == [ANSWER, f"You said {ANSWER}"]
         assert [o["text"] for o in store.observations(info.id)] == [NOTE]
         assert [f.words for f in Flags(store).of_session(info.id)] == [ANSWER]
+        # the chain is over the words, not their encryption: re-encrypted, the record is still intact
+        verdict = store.verify(info.id)
+        assert verdict.intact and verdict.entries == 3, verdict.problems
     finally:
         store.close()
 

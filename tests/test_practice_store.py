@@ -54,9 +54,9 @@ def test_nothing_typed_in_practice_reaches_the_database(store, database_url, reh
         assert rows_of(database_url, table, session.id) > 0, table  # a real session's words are kept
 
 
-def test_another_process_sees_none_of_a_practice_and_its_end_forgets_it(store, database_url, data_key, rehearsal):
+def test_another_process_sees_none_of_a_practice_and_its_end_forgets_it(store, database_url, data_key, chain_key, rehearsal):
     use_as_a_child_would(store, rehearsal.id)
-    elsewhere = Store(database_url, data_key)  # as the web app would be, in its own process
+    elsewhere = Store(database_url, data_key, chain_key=chain_key)  # as the web app would be, in its own process
     try:
         assert elsewhere.answers(rehearsal.id) == [] and elsewhere.transcript(rehearsal.id) == []
         store.mark_ended(rehearsal.id, "ended")

@@ -78,9 +78,9 @@ def test_child_turns_are_idempotent_and_replies_replayed(store, session):
     assert [(t.speaker, t.text) for t in transcript] == [("child", "hello "), ("bot", "Hi!"), ("bot", "Stop?")]
 
 
-def test_concurrent_writers_each_get_their_own_place(database_url, data_key, session, store):
+def test_concurrent_writers_each_get_their_own_place(database_url, data_key, chain_key, session, store):
     # Two Store objects (as in the Rasa process and the action server) writing at once.
-    other = Store(database_url, data_key)
+    other = Store(database_url, data_key, chain_key=chain_key)
     errors = []
 
     def write(writer, prefix):
@@ -100,8 +100,8 @@ def test_concurrent_writers_each_get_their_own_place(database_url, data_key, ses
     other.close()
 
 
-def test_a_wrong_key_is_a_clear_error(database_url, store, session):
-    wrong = Store(database_url, new_key())
+def test_a_wrong_key_is_a_clear_error(database_url, chain_key, store, session):
+    wrong = Store(database_url, new_key(), chain_key=chain_key)
     with pytest.raises(DataKeyError, match="not the one they were written with"):
         wrong.get_session(session.id)
     wrong.close()

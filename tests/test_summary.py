@@ -241,3 +241,54 @@ def test_a_read_back_answer_kept_without_what_it_was_about_still_renders_in_ever
     assert [about["title"] for about in section["about"]] == [pack.title("read_back")]
     for fmt in ("md", "html", "docx", "json"):
         assert render(summary, fmt)
+
+
+def test_every_format_says_who_entered_each_answer_and_carries_the_chain_head(store, pack, session):
+    """Scribing: the child's typed words, the practitioner's note of what the child said, and a
+    button the child tapped, each said as such beside the quote and counted in the details."""
+    import io
+
+    from docx import Document
+
+    said = [("m1", "I like drawing", None), ("m2", "my dog Biscuit", "Alex Morgan"), ("m3", "nan's house", "Alex Morgan")]
+    for number, (message_id, text, scribe) in enumerate(said):
+        store.record_child_turn(session.id, message_id, input="typed", text=text, scribe=scribe)
+        store.record_answer(session.id, activity="warm_up", prompt_key=f"q{number}", prompt_text=f"Question {number}?",
+                            kind="answer", text=text, message_id=message_id)
+    store.record_child_turn(session.id, "m4", input="button", text=None, payload="/skip")
+    store.record_answer(session.id, activity="warm_up", prompt_key="q3", prompt_text="Question 3?", kind="skipped",
+                        text=None, choice="/skip", message_id="m4")
+    summary = build_summary(store, pack, session.id, "Europe/London")
+
+    assert [(a["entered_by"], a["scribe"]) for a in summary["answers"]] == [
+        ("child", None), ("practitioner", "Alex Morgan"), ("practitioner", "Alex Morgan"), ("child", None)]
+    assert summary["session"]["entered"] == {"typed_by_child": 1, "tapped_by_child": 1,
+                                             "written_down": [{"by": "Alex Morgan", "answers": 2}]}
+    record = summary["record"]
+    assert record["intact"] and record["entries"] == 8 and len(record["chain_head"]) == 64
+    words = wording()
+    document = json.loads(render(summary, "json"))
+    assert document["note"] == words["verbatim_note_scribed"] and "as they typed them" not in document["note"]
+
+    counts = "1 typed by Sam; 2 written down by Alex Morgan; 1 chosen with a button by Sam"
+    markdown, html = render(summary, "md"), render(summary, "html")
+    docx = "\n".join(p.text for p in Document(io.BytesIO(render(summary, "docx"))).paragraphs)
+    tables = "\n".join(c.text for t in Document(io.BytesIO(render(summary, "docx"))).tables for r in t.rows for c in r.cells)
+    for text in (markdown, html, docx + tables):
+        assert "as they typed them" not in text
+        assert text.count("Said by Sam, written down by Alex Morgan.") == 2
+        assert text.count("Typed by Sam.") == 1 and text.count("Tapped by Sam.") == 1
+        assert counts in text
+    for text in (markdown, html):  # the footer (Word keeps it in the page footer)
+        assert f"record chain head {record['chain_head']} (record intact)" in text
+    footer = Document(io.BytesIO(render(summary, "docx"))).sections[0].footer.paragraphs[0].text
+    assert record["chain_head"] in footer and summary["content_hash"] in footer
+
+
+def test_a_session_typed_by_the_child_alone_says_so_without_marking_each_quote(store, pack, session):
+    store.record_child_turn(session.id, "m1", input="typed", text="I like drawing")
+    store.record_answer(session.id, activity="warm_up", prompt_key="q", prompt_text="What do you like?",
+                        kind="answer", text="I like drawing", message_id="m1")
+    markdown = render(build_summary(store, pack, session.id, "Europe/London"), "md")
+    assert wording()["verbatim_note"].split(":")[0] in markdown and "Typed by Sam." not in markdown
+    assert "1 typed by Sam; 0 chosen with a button by Sam" in markdown

@@ -17,10 +17,10 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def app(database_url, data_key):
+def app(database_url, data_key, chain_key):
     settings = Settings(
         database_url=database_url, data_key=data_key, rasa_port=free_port(), action_port=free_port(),
-        report_time_zone="Europe/London", web_secret_key="test-secret-" + data_key,
+        report_time_zone="Europe/London", web_secret_key="test-secret-" + data_key, chain_key=chain_key,
     )
     return create_app(settings)
 

@@ -30,10 +30,10 @@ PIN = "2468"  # the code the practitioner chooses for their panel on the tablet
 
 
 @pytest.fixture
-def app(database_url, data_key):
+def app(database_url, data_key, chain_key):
     settings = Settings(
         database_url=database_url, data_key=data_key, rasa_port=free_port(), action_port=free_port(),
-        report_time_zone="Europe/London", web_secret_key="test-secret-" + data_key,
+        report_time_zone="Europe/London", web_secret_key="test-secret-" + data_key, chain_key=chain_key,
     )
     app = create_app(settings)
     app.extensions["own_words"]["accounts"].add("alex", PASSWORD, "fca", "Alex Morgan")

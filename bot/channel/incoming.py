@@ -3,7 +3,9 @@
 A request is `{"sender": SESSION_ID, "message": TEXT}` for words the child typed, or
 `{"sender": SESSION_ID, "payload": "/intent"}` for a button they tapped (a choice button's payload
 is `/choose{"choice":"value"}`), with an optional
-`"message_id"` the client keeps when it retries, so that a retried message is handled once.
+`"message_id"` the client keeps when it retries, so that a retried message is handled once, and,
+for typed words only, an optional `"scribed_by"`: the name of the practitioner who typed what the
+child said (scribing; a button the child taps is always the child's).
 
 A payload may carry only a button's intent (button_intents): those of the domain's buttons and the
 chat page's own controls, never an answer (`inform`) or a disclosure, which only the channel's own
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Collection, FrozenSet, Iterable, Mapping, Optional
 
 MAX_MESSAGE_CHARS = 20_000
+MAX_SCRIBE_CHARS = 200  # as the users' display names (bot/store/models.py)
 # fullmatch, not match with ^...$: "$" also matches before a final line break ("abc\n").
 # Neither pattern can backtrack: bounded repeats of a single character class, nothing nested.
 _MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -44,6 +47,7 @@ class Incoming:
     message_id: str
     input: str  # "typed" or "button"
     text: str  # the typed words exactly, or the button's payload
+    scribe: Optional[str] = None  # the practitioner who typed the child's words for them
 
     @property
     def is_typed(self) -> bool:
@@ -69,8 +73,10 @@ def parse_incoming(body: Any, known_intents: Collection[str]) -> Incoming:
             "bad_request", "send either `message` (what the child typed) or `payload` (a button)"
         )
     if has_payload:
+        if "scribed_by" in body:
+            raise BadRequest("bad_scribed_by", "a button is always the child's own: `scribed_by` goes with `message` only")
         return Incoming(sender, message_id, "button", _payload(body["payload"], known_intents))
-    return Incoming(sender, message_id, "typed", _typed_text(body["message"]))
+    return Incoming(sender, message_id, "typed", _typed_text(body["message"]), _scribe(body))
 
 
 def button_intents(responses: Mapping[str, Any], intents: Iterable[str], rasa_intents: Iterable[str] = ()
@@ -97,6 +103,15 @@ def _payload(payload: Any, known_intents: Collection[str]) -> str:
     ):
         raise BadRequest("bad_payload", "`payload` must be one of the bot's button payloads, e.g. /skip")
     return payload
+
+
+def _scribe(body: dict) -> Optional[str]:
+    scribe = body.get("scribed_by")
+    if scribe is None:
+        return None
+    if not isinstance(scribe, str) or not scribe.strip() or len(scribe) > MAX_SCRIBE_CHARS:
+        raise BadRequest("bad_scribed_by", f"`scribed_by` must be the practitioner's name, 1-{MAX_SCRIBE_CHARS} characters")
+    return scribe
 
 
 def _typed_text(text: Optional[Any]) -> str:

@@ -183,6 +183,7 @@ class TabletInput(InputChannel):
                 input=incoming.input,
                 text=incoming.text if incoming.is_typed else None,
                 payload=None if incoming.is_typed else incoming.text,
+                scribe=incoming.scribe,
             )
 
             parse_data, concern = await asyncio.get_running_loop().run_in_executor(

@@ -42,9 +42,10 @@ def start_session(
     seen_alone: Optional[bool] = None,
     owner_id: Optional[int] = None,
     case_about: Optional[str] = None,
+    scribing: Optional[bool] = None,
 ) -> SessionInfo:
-    """Checks what the practitioner entered and creates the session. Read-aloud is on by default
-    for ages 4-7. `case_about`: neutral words for what the case is about, said to the child as
+    """Checks what the practitioner entered and creates the session. Read-aloud, and the
+    practitioner writing down what the child says (scribing), are on by default for ages 4-7. `case_about`: neutral words for what the case is about, said to the child as
     they are ("Some children have ideas about {case_about}"). Raises SessionInputError, or
     CaseNotYours for another practitioner's case."""
     if not _CASE_REFERENCE.fullmatch(case_reference or ""):
@@ -68,6 +69,7 @@ def start_session(
         plan=plan,
         child_chooses=child_chooses,
         read_aloud=(band == "age_4_7") if read_aloud is None else read_aloud,
+        scribing=(band == "age_4_7") if scribing is None else scribing,
         seen_alone=seen_alone,
         owner_id=owner_id,
         prompt_pack_version=pack.version(),

@@ -8,6 +8,7 @@ from typing import Any, Dict, List, Optional
 
 def outline(summary: Dict[str, Any], wording: Dict[str, Any]) -> List[Dict[str, Any]]:
     sections: List[Dict[str, Any]] = []
+    who = Entered(summary, wording)
 
     def section(title: str, blocks: List[Dict[str, Any]], level: int = 2, empty: Optional[str] = None) -> None:
         sections.append({"title": title, "level": level, "blocks": blocks, "empty": empty})
@@ -24,22 +25,22 @@ def outline(summary: Dict[str, Any], wording: Dict[str, Any]) -> List[Dict[str, 
     answers = summary["answers"]
     for activity in summary["activities"]:
         if activity["set_apart"]:
-            section(activity["title"], [_answer(a, wording) for a in answers if a["activity"] == activity["key"]])
+            section(activity["title"], [_answer(a, wording, who) for a in answers if a["activity"] == activity["key"]])
     if summary["choices"]:
         section(wording["headings"]["choices"], [])
         for group in summary["choices"]:
             blocks = []
             for entry in group["entries"]:
-                blocks += [_answer(entry["answer"], wording)] + [_answer(a, wording) for a in entry["follow_ups"]]
+                blocks += [_answer(entry["answer"], wording, who)] + [_answer(a, wording, who) for a in entry["follow_ups"]]
             section(group["title"], blocks, level=3)
     section(wording["headings"]["said"], [])
     for activity in summary["activities"]:
         if not activity["set_apart"] and not activity["for_each_activity"]:
-            section(activity["title"], [_answer(a, wording) for a in answers if a["activity"] == activity["key"]], level=3)
+            section(activity["title"], [_answer(a, wording, who) for a in answers if a["activity"] == activity["key"]], level=3)
     for gone_over in summary["gone_over"]:
         section(gone_over["title"], [])
         for about in gone_over["about"]:
-            section(about["title"], [_answer(a, wording) for a in about["answers"]], level=3)
+            section(about["title"], [_answer(a, wording, who) for a in about["answers"]], level=3)
     skipped = [a["prompt"] for a in answers if a["kind"] == "skipped"]
     section(wording["headings"]["not_answered"], [{"type": "bullets", "items": skipped}] if skipped else [],
             empty=wording["empty"]["not_answered"])
@@ -57,7 +58,8 @@ def own_page(summary: Dict[str, Any], wording: Dict[str, Any], activity_key: str
     s, labels = summary["session"], wording["details"]
     rows = [[labels["case"], s["case_reference"]], [labels["child_name"], s["child_name"]],
             [labels["date"], s["date"]], [labels["session_id"], s["id"]]]
-    blocks = [_answer(a, wording) for a in summary["answers"] if a["activity"] == activity_key]
+    who = Entered(summary, wording)
+    blocks = [_answer(a, wording, who) for a in summary["answers"] if a["activity"] == activity_key]
     return [{"title": wording["headings"]["about"], "level": 2, "blocks": [{"type": "details", "items": rows}],
              "empty": None},
             {"title": wording["headings"]["own_words"], "level": 2, "blocks": blocks,
@@ -67,7 +69,7 @@ def own_page(summary: Dict[str, Any], wording: Dict[str, Any], activity_key: str
 def _flag(flag: Dict[str, Any], wording: Dict[str, Any]) -> List[Dict[str, Any]]:
     """A safeguarding flag: the child's exact words after the prompt they answered, then its details."""
     words = {"type": "answer", "prompt": flag.get("prompt") or "", "text": flag["text"], "choice": None,
-             "kind_note": None, "note": None}
+             "kind_note": None, "note": None, "entered": None}
     return [words, {"type": "details", "items": flag_details(flag, wording)}]
 
 
@@ -105,6 +107,7 @@ def details(summary: Dict[str, Any], wording: Dict[str, Any]) -> List[List[str]]
         (labels["case_about"], s.get("case_about") or labels["not_given"]),
         (labels["seen_alone"], {True: labels["yes"], False: labels["no"]}.get(s.get("seen_alone"), labels["not_recorded"])),
         (labels["read_aloud"], labels["on"] if s.get("read_aloud") else labels["off"]),
+        (labels["entered"], Entered(summary, wording).counts()),
         (labels["prompt_pack_version"], s["prompt_pack_version"]),
         (labels["session_id"], s["id"]),
     ]
@@ -119,11 +122,43 @@ def _times(s: Dict[str, Any], labels: Dict[str, str]) -> str:
             f"{s.get('duration_text', '')} ({s['time_zone']})")
 
 
-def _answer(answer: Dict[str, Any], wording: Dict[str, Any]) -> Dict[str, Any]:
+class Entered:
+    """Who entered each answer, in words: said beside every quote once any of the session's answers
+    was written down by the practitioner (scribing), and counted in the session's details."""
+
+    def __init__(self, summary: Dict[str, Any], wording: Dict[str, Any]):
+        self._name = summary["session"]["child_name"]
+        self._entered = summary["session"].get("entered") or {}
+        self._words = wording["entered"]
+        self.any_scribed = bool(self._entered.get("written_down"))
+
+    def note(self, answer: Dict[str, Any]) -> Optional[str]:
+        if not self.any_scribed:
+            return None
+        if answer.get("entered_by") == "practitioner":
+            return self._fill(self._words["scribed"], scribe=answer.get("scribe") or "")
+        return self._fill(self._words["typed" if answer["text"] is not None else "tapped"])
+
+    def counts(self) -> str:
+        parts = [self._fill(self._words["count_typed"], count=self._entered.get("typed_by_child", 0))]
+        parts += [self._fill(self._words["count_scribed"], count=w["answers"], scribe=w["by"])
+                  for w in self._entered.get("written_down", [])]
+        parts.append(self._fill(self._words["count_tapped"], count=self._entered.get("tapped_by_child", 0)))
+        return "; ".join(parts)
+
+    def _fill(self, text: str, **values: Any) -> str:
+        # placeholders replaced one by one, never str.format: a name may hold braces
+        for key, value in dict(values, child_name=self._name).items():
+            text = text.replace("{" + key + "}", str(value))
+        return text
+
+
+def _answer(answer: Dict[str, Any], wording: Dict[str, Any], who: Entered) -> Dict[str, Any]:
     """An answer block: the prompt, then the child's words (or the button they chose, or what they
-    did instead), and the practitioner's note, labelled as theirs."""
+    did instead), who entered them, and the practitioner's note, labelled as theirs."""
     kind = answer["kind"]
     return {
+        "entered": who.note(answer),
         "type": "answer",
         "prompt": answer["prompt"],
         "text": answer["text"],

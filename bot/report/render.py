@@ -35,15 +35,17 @@ def wording() -> Dict[str, Any]:
 def render(summary: Dict[str, Any], fmt: str, page: Optional[str] = None) -> Union[str, bytes]:
     """Text for json, md and html; the bytes of a .docx for docx. `page`: just that activity, on a
     page of its own (the child's message to the judge)."""
-    if fmt == "json" and page is None:
-        return json.dumps(dict(summary, note=wording()["verbatim_note"]), ensure_ascii=False, indent=2) + "\n"
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     words = wording()
+    if (summary["session"].get("entered") or {}).get("written_down"):  # some words were written down for the child
+        words["verbatim_note"] = words["verbatim_note_scribed"]
+    if fmt == "json" and page is None:
+        return json.dumps(dict(summary, note=words["verbatim_note"]), ensure_ascii=False, indent=2) + "\n"
     zone = ZoneInfo(summary["session"]["time_zone"])
     local = localised(summary, zone)
     name = summary["session"]["child_name"]
-    footer = f"{summary['session']['id']}, {words['export_hash']} {summary['content_hash']}"
+    footer = f"{summary['session']['id']}, {words['export_hash']} {summary['content_hash']}, {_record(summary, words)}"
     if page is None:
         title, sections = words["title"].replace("{child_name}", name), outline(local, words)
     else:
@@ -71,6 +73,16 @@ def environment(fmt: str, time_zone: str) -> Environment:
         environment.filters["quote"] = markdown_words
         environment.filters["md"] = lambda value: markdown_text(str(value))
     return environment
+
+
+def _record(summary: Dict[str, Any], words: Dict[str, Any]) -> str:
+    """The record's chain head and state, beside the content hash, so a printed summary can be
+    matched to the record and shows whether the record was intact when it was made."""
+    record = summary.get("record") or {}
+    if not record.get("entries"):  # nothing written yet, or written before the chain
+        return words["record_intact"] if record.get("intact") else words["record_unchained"]
+    state = words["record_intact"] if record.get("intact") else words["record_not_intact"]
+    return f"{words['chain_head']} {record.get('chain_head')} ({state})"
 
 
 def _title(summary: Dict[str, Any], key: str) -> str:

@@ -1,11 +1,13 @@
 """The summary of a session for the practitioner's court report, as plain data.
 
 Its JSON form is a stable interface for other tools: `session`, `activities` and `answers` (each with
-`activity`, `prompt_key`, `prompt`, `text`, `kind`, `at`, and for a read-back answer the
+`activity`, `prompt_key`, `prompt`, `text`, `kind`, `at`, `entered_by` ("child", or "practitioner"
+writing down what the child said, with their name in `scribe`), and for a read-back answer the
 `about_activity`, and the practitioner's `included` and `note`), `flags` (possible safeguarding
 disclosures: the child's exact words, when, the activity and prompt, what the bot said back, whether
 the practitioner acknowledged the alert; always in, whatever was left out), `observations` (the
-practitioner's, during the session), `content_hash`, then two groupings of those same answers for the report: `choices` (each choice
+practitioner's, during the session), `record` (the head of the record's chain, bot/store/chain.py,
+and whether it verified as intact when exported), `content_hash`, then two groupings of those same answers for the report: `choices` (each choice
 the child made, such as a feeling or a scale score, with their words about it) and `gone_over` (the
 read-back, activity by activity). The child's words are exactly as stored."""
 from __future__ import annotations
@@ -82,6 +84,8 @@ def build_summary(
             "prompt_pack_version": session.prompt_pack_version,
             "answers_left_out": len(left_out),
             "all_answers": include_all,
+            "scribing": session.scribing,
+            "entered": _entered(every_answer),
         },
         "activities": [
             {
@@ -100,6 +104,7 @@ def build_summary(
         "observations": [
             {"author": o["author"], "at": _iso(o["at"]), "text": o["text"]} for o in store.observations(session_id)
         ],
+        "record": _record(store, session_id),
     }
     summary["content_hash"] = content_hash(summary)
     return summary
@@ -136,6 +141,26 @@ def _concern_labels() -> Dict[str, str]:
         return {}
 
 
+def _entered(answers) -> Dict[str, Any]:
+    """Who entered the session's answers: typed by the child, buttons the child tapped, and those
+    each practitioner wrote down for them (scribing)."""
+    written: Dict[str, int] = {}
+    for answer in answers:
+        if answer.entered_by == "practitioner":
+            written[answer.scribe or ""] = written.get(answer.scribe or "", 0) + 1
+    return {
+        "typed_by_child": sum(1 for a in answers if a.entered_by != "practitioner" and a.text is not None),
+        "tapped_by_child": sum(1 for a in answers if a.entered_by != "practitioner" and a.text is None),
+        "written_down": [{"by": name, "answers": count} for name, count in written.items()],
+    }
+
+
+def _record(store: Store, session_id: str) -> Dict[str, Any]:
+    verdict = store.verify(session_id)
+    return {"chain_head": verdict.head, "entries": verdict.entries, "intact": verdict.intact,
+            "problems": verdict.problems}
+
+
 def _answer(answer, review: Optional[ReviewInfo]) -> Dict[str, Any]:
     return {
         "id": answer.id,
@@ -148,6 +173,8 @@ def _answer(answer, review: Optional[ReviewInfo]) -> Dict[str, Any]:
         "kind": answer.kind,
         "choice": answer.choice,
         "choice_label": answer.choice_label,
+        "entered_by": answer.entered_by,
+        "scribe": answer.scribe,
         "at": _iso(answer.at),
         "included": review.included if review else True,
         "note": review.note if review else None,  # the practitioner's, never the child's words

@@ -69,6 +69,8 @@ def _answer(document, block: Dict[str, Any], wording: Dict[str, Any]) -> None:
         _words(document.add_paragraph(), f"{wording['chose']} {block['choice']}")
     else:
         document.add_paragraph().add_run(block["kind_note"] or "").italic = True
+    if block.get("entered"):
+        document.add_paragraph().add_run(word_text(block["entered"])).italic = True
     prompt = document.add_paragraph().add_run(word_text(f"{wording['prompt_label']} {block['prompt']}"))
     prompt.font.size = PROMPT_SIZE
     prompt.font.color.rgb = RGBColor(0x40, 0x40, 0x40)

@@ -126,6 +126,12 @@ class Session(Base):
     created_at = Column(DateTime(timezone=True), nullable=False)
     started_at = Column(DateTime(timezone=True))
     ended_at = Column(DateTime(timezone=True))
+    # the practitioner is writing down what the child says: the chat page marks each typed message
+    # so while this is on (bot/web/api.py); each message's own mark is what the record keeps
+    scribing = Column(Boolean, nullable=False, default=False)
+    # the keyed hash over the chain's last link and its position (bot/store/chain.py): a deleted
+    # last entry, or a link table cut short, no longer matches it
+    chain_head = Column(String(64))
 
     case = relationship("Case", back_populates="sessions")
 
@@ -149,6 +155,10 @@ class Turn(Base):
     reply_to = Column(String(64), index=True)
     # typed, button (child); text (bot)
     input = Column(String(8), nullable=False)
+    # who entered a child's message: "child", or "practitioner" writing down what the child said
+    # (scribing; then `scribe` is their name); a bot turn is "bot"
+    entered_by = Column(String(16), nullable=False, default="child")
+    scribe = Column(String(200))
     text_encrypted = Column(Text)
     payload = Column(String(200))  # the button payload a child tapped
     buttons = Column(JSON)  # the buttons a bot message offered: [{"title", "payload"}]
@@ -180,8 +190,27 @@ class Answer(Base):
     choice_label = Column(Text)  # the words on that button, as the child saw them
     # for a read-back or sharing answer: the activity it is about
     about_activity = Column(String(64))
+    # as the message's turn: "child", or "practitioner" (with their name in `scribe`) writing it down
+    entered_by = Column(String(16), nullable=False, default="child")
+    scribe = Column(String(200))
     message_id = Column(String(64), nullable=False)
     at = Column(DateTime(timezone=True), nullable=False)
+
+
+class ChainLink(Base):
+    """One turn or answer's place in its session's chain (bot/store/chain.py): a keyed hash of its
+    content and of the link before, so that a word changed, a row deleted or turns reordered in the
+    database afterwards are found by `python -m bot verify SESSION`."""
+
+    __tablename__ = "chain_links"
+    __table_args__ = (UniqueConstraint("session_id", "position"),)
+
+    id = Column(Integer, primary_key=True)
+    session_id = Column(String(36), ForeignKey("sessions.id"), nullable=False, index=True)
+    position = Column(Integer, nullable=False)  # 1, 2, ... in the order written
+    kind = Column(String(8), nullable=False)  # turn, answer
+    row_id = Column(Integer, nullable=False)  # turns.id or answers.id
+    mac = Column(String(64), nullable=False)  # HMAC-SHA256, hex
 
 
 class Notice(Base):

@@ -20,6 +20,7 @@ from sqlalchemy.pool import StaticPool
 from bot.config import Settings, load_settings
 from bot.dialogue import practice
 from bot.store import models
+from bot.store.chain import ANSWER, TURN, Chain, Verdict, answer_content, turn_content
 from bot.store.crypto import Cipher
 from bot.store.db import make_engine, make_sessionmaker
 
@@ -65,6 +66,7 @@ class SessionInfo:
     started_at: Optional[datetime]
     ended_at: Optional[datetime]
     case_about: Optional[str] = None  # the practitioner's neutral words for what the case is about
+    scribing: bool = False  # the practitioner is writing down what the child says (bot/web/api.py)
 
     @property
     def is_open(self) -> bool:
@@ -89,6 +91,8 @@ class AnswerInfo:
     about_activity: Optional[str]
     message_id: str
     at: datetime
+    entered_by: str = "child"  # or "practitioner", writing down what the child said
+    scribe: Optional[str] = None  # that practitioner's name
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,8 @@ class TurnInfo:
     message_id: Optional[str]
     reply_to: Optional[str]
     at: datetime
+    entered_by: str = "child"  # "child", "practitioner" (writing down what the child said) or "bot"
+    scribe: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -111,16 +117,17 @@ class BotMessage:
 
 
 class Store:
-    def __init__(self, database_url: str, data_key: str, previous_keys: Sequence[str] = ()):
+    def __init__(self, database_url: str, data_key: str, previous_keys: Sequence[str] = (), *, chain_key: str):
         self.engine = make_engine(database_url)
         self._sessions = make_sessionmaker(self.engine)
         self._cipher = Cipher(data_key, previous_keys)
+        self._chain = Chain(chain_key)
         self._practice_words: Optional[_OneAtATime] = None
 
     @classmethod
     def from_settings(cls, settings: Optional[Settings] = None) -> "Store":
         settings = settings or load_settings()
-        return cls(settings.database_url, settings.data_key, settings.previous_data_keys)
+        return cls(settings.database_url, settings.data_key, settings.previous_data_keys, chain_key=settings.chain_key)
 
     @property
     def sessionmaker(self):
@@ -149,6 +156,7 @@ class Store:
         prompt_pack_version: str,
         child_chooses: bool = True,
         read_aloud: bool = False,
+        scribing: bool = False,
         seen_alone: Optional[bool] = None,
         owner_id: Optional[int] = None,
         present: Optional[str] = None,
@@ -171,7 +179,7 @@ class Store:
             return self._add_session(
                 db, case, id=str(uuid.uuid4()), child_name=child_name, age=age, age_band=age_band,
                 language=language, practitioner=practitioner, present=present, place=place, plan=plan,
-                child_chooses=child_chooses, read_aloud=read_aloud, seen_alone=seen_alone,
+                child_chooses=child_chooses, read_aloud=read_aloud, seen_alone=seen_alone, scribing=scribing,
                 prompt_pack_version=prompt_pack_version, created_at=now, started_by=owner_id,
                 case_about_encrypted=self._cipher.encrypt(case_about),
             )
@@ -254,6 +262,14 @@ class Store:
                 ).scalars()
             )
 
+    def set_scribing(self, session_id: str, on: bool) -> None:
+        """The practitioner starts or stops writing down what the child says: the chat page marks
+        the typed messages it sends from now on accordingly."""
+        with self._sessions.begin() as db:
+            row = db.get(models.Session, session_id)
+            if row is not None:
+                row.scribing = on
+
     def mark_started(self, session_id: str) -> None:
         with self._sessions.begin() as db:
             row = db.get(models.Session, session_id)
@@ -292,6 +308,7 @@ class Store:
             started_at=_utc(row.started_at),
             ended_at=_utc(row.ended_at),
             case_about=self._cipher.decrypt(row.case_about_encrypted),
+            scribing=bool(row.scribing),
         )
 
     # transcript -------------------------------------------------------------------------------
@@ -304,22 +321,25 @@ class Store:
         input: str,
         text: Optional[str],
         payload: Optional[str] = None,
+        scribe: Optional[str] = None,
     ) -> bool:
-        """Store a message the child sent. False if that message id was stored already."""
+        """Store a message the child sent. False if that message id was stored already.
+        `scribe`: the practitioner who typed the child's words for them (a button is always the child's)."""
 
         def insert(db) -> None:
-            db.add(
-                models.Turn(
-                    session_id=session_id,
-                    seq=self._next_seq(db, models.Turn, session_id),
-                    speaker="child",
-                    message_id=message_id,
-                    input=input,
-                    text_encrypted=self._cipher.encrypt(text),
-                    payload=payload,
-                    at=utcnow(),
-                )
+            row = models.Turn(
+                session_id=session_id,
+                seq=self._next_seq(db, models.Turn, session_id),
+                speaker="child",
+                message_id=message_id,
+                input=input,
+                entered_by="practitioner" if scribe else "child",
+                scribe=scribe or None,
+                text_encrypted=self._cipher.encrypt(text),
+                payload=payload,
+                at=utcnow(),
             )
+            self._add_linked(db, TURN, row, text)
 
         def exists(db) -> bool:
             return self._child_turn(db, session_id, message_id) is not None
@@ -349,19 +369,18 @@ class Store:
             if turn.replied_at is not None:
                 return
             for message in messages:
-                db.add(
-                    models.Turn(
-                        session_id=session_id,
-                        seq=self._next_seq(db, models.Turn, session_id),
-                        speaker="bot",
-                        reply_to=reply_to,
-                        input="text",
-                        text_encrypted=self._cipher.encrypt(message.text),
-                        buttons=message.buttons,
-                        at=utcnow(),
-                    )
+                row = models.Turn(
+                    session_id=session_id,
+                    seq=self._next_seq(db, models.Turn, session_id),
+                    speaker="bot",
+                    reply_to=reply_to,
+                    input="text",
+                    entered_by="bot",
+                    text_encrypted=self._cipher.encrypt(message.text),
+                    buttons=message.buttons,
+                    at=utcnow(),
                 )
-                db.flush()
+                self._add_linked(db, TURN, row, message.text)
             turn.replied_at = utcnow()
 
         self._insert_once(insert, lambda db: False, session_id)
@@ -382,6 +401,8 @@ class Store:
                     message_id=r.message_id,
                     reply_to=r.reply_to,
                     at=_utc(r.at),
+                    entered_by=r.entered_by,
+                    scribe=r.scribe,
                 )
                 for r in rows
             ]
@@ -424,22 +445,24 @@ class Store:
             ).scalar_one_or_none()
 
         def insert(db) -> None:
-            db.add(
-                models.Answer(
-                    session_id=session_id,
-                    seq=self._next_seq(db, models.Answer, session_id),
-                    activity=activity,
-                    prompt_key=prompt_key,
-                    prompt_text_encrypted=self._cipher.encrypt(prompt_text),
-                    kind=kind,
-                    text_encrypted=self._cipher.encrypt(text),
-                    choice=choice,
-                    choice_label=choice_label,
-                    about_activity=about_activity,
-                    message_id=message_id,
-                    at=utcnow(),
-                )
+            turn = self._child_turn(db, session_id, message_id)  # who entered it: as the message's turn
+            row = models.Answer(
+                session_id=session_id,
+                seq=self._next_seq(db, models.Answer, session_id),
+                activity=activity,
+                prompt_key=prompt_key,
+                prompt_text_encrypted=self._cipher.encrypt(prompt_text),
+                kind=kind,
+                text_encrypted=self._cipher.encrypt(text),
+                choice=choice,
+                choice_label=choice_label,
+                about_activity=about_activity,
+                entered_by=turn.entered_by if turn is not None else "child",
+                scribe=turn.scribe if turn is not None else None,
+                message_id=message_id,
+                at=utcnow(),
             )
+            self._add_linked(db, ANSWER, row, text, prompt_text)
 
         self._insert_once(insert, lambda db: find(db) is not None, session_id)
         with self._words(session_id)() as db:
@@ -468,6 +491,8 @@ class Store:
             about_activity=row.about_activity,
             message_id=row.message_id,
             at=_utc(row.at),
+            entered_by=row.entered_by,
+            scribe=row.scribe,
         )
 
     # notices ----------------------------------------------------------------------------------
@@ -539,6 +564,25 @@ class Store:
         with self._practice_words.begin() as db:
             for model in (models.Turn, models.Answer, models.Notice, models.Observation, models.Flag):
                 db.execute(delete(model).where(model.session_id == session_id))
+
+    # the record's chain ------------------------------------------------------------------------
+
+    def _add_linked(self, db, kind: str, row, text: Optional[str], prompt_text: str = "") -> None:
+        """Add a turn or answer and link it to its session's chain (bot/store/chain.py); a practice
+        session's words, kept in memory for a while only, are not chained."""
+        db.add(row)
+        db.flush()
+        if practice.is_practice(row.session_id):
+            return
+        content = turn_content(row, text) if kind == TURN else answer_content(row, prompt_text, text)
+        self._chain.append(db, row.session_id, kind, row.id, content)
+
+    def verify(self, session_id: str) -> Verdict:
+        """Whether the session's turns and answers are as they were written (bot/store/chain.py)."""
+        with self._sessions() as db:
+            if db.get(models.Session, session_id) is None:
+                raise LookupError(f"no session has the id {session_id!r}")
+            return self._chain.verify(db, session_id, self._cipher.decrypt)
 
     # helpers ----------------------------------------------------------------------------------
 
