@@ -17,7 +17,7 @@ from bot.store.flags import FlagError, Flags
 from bot.store.logins import Unlock
 from bot.store.repository import CaseNotYours, SessionInfo
 from bot.store.reviews import Reviews
-from bot.web import assistant, services
+from bot.web import assistant, progress, services
 from bot.web.auth import current_login, end_login, logged_in_user, logins, token_user
 from bot.web.child_mode import PANEL_OPEN_MINUTES
 
@@ -138,7 +138,8 @@ def send_message(session_id: str):
         return _error(503, "assistant_unavailable", "the assistant is not answering; send the same message again")
     if reply.status != 200:
         return jsonify(reply.body), reply.status
-    return jsonify({"messages": assistant.messages_of(reply), "status": _status(session.id), "alerts": _alerts(session.id)})
+    return jsonify({"messages": assistant.messages_of(reply), "status": _status(session.id), "alerts": _alerts(session.id),
+                    "progress": progress.of_session(session.id)})
 
 
 @blueprint.route("/sessions/<session_id>/messages", methods=["GET"])
@@ -148,7 +149,8 @@ def transcript(session_id: str):
     the tablet in child mode."""
     session = own_session(session_id)
     turns = services.store().transcript(session.id)
-    history = {"status": session.status, "alerts": _alerts(session.id), "shown": _turns(last_bot_messages(turns))}
+    history = {"status": session.status, "alerts": _alerts(session.id), "shown": _turns(last_bot_messages(turns)),
+               "progress": progress.of_session(session.id)}
     if not _child_mode():
         history["messages"] = _turns(turns)
         if not session.practice:
