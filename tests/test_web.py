@@ -13,6 +13,7 @@ import pytest
 import requests
 import yaml
 
+from bot.pack.prompt_pack import PromptPack
 from bot.report.render import QUOTE_PREFIX
 from tests.servers import ROOT, Wording, control_to_check
 
@@ -268,6 +269,16 @@ def check_accessibility(page):
     assert not serious, json.dumps([(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in serious], indent=1)
 
 
+def progress_path(page):
+    """The 4-7 page's path of activities: each step's state, and whether its picture came from the
+    app's own static files and was drawn."""
+    return page.eval_on_selector_all("#progress-path li", """steps => steps.map(step => {
+        const picture = step.querySelector('img');
+        return [step.className.replace('step ', ''), step.title,
+                !!picture && picture.src.startsWith(location.origin + '/static/pictures/') && picture.naturalWidth > 0];
+    })""")
+
+
 def screenshot(page, name, full_page=False):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
@@ -288,13 +299,38 @@ def test_a_child_answers_in_the_browser_and_every_word_is_stored_exactly(servers
     )
     wait_for_question(page, WORDING.text("utter_ask_warm_up_likes", band))
     check_accessibility(page)
+    young = band == "age_4_7"
+    pack = PromptPack.load(ROOT)
+    names = [pack.activities[key].name_for_child or pack.title(key) for key in ("warm_up", "feelings", "scale", "closing")]
+    if young:  # a path of pictures across the top, the first activity ringed
+        assert progress_path(page) == [["current", names[0], True]] + [["to_do", name, True] for name in names[1:]]
+    else:  # a plainer page: one line, no pictures
+        assert page.locator("#progress img, #progress-path").count() == 0
+        assert page.inner_text("#progress-count") == WEB_WORDING["chat"]["progress_count"][band].format(done=0, total=4)
 
     typed = "I like 🐶 and drawing\n  with my nan  "
     page.fill("#typed", typed)
     page.click("#send")
     wait_for_question(page, WORDING.text("utter_ask_choose_next_activity", band))
+    if young:  # the activities to choose from as big buttons with their pictures
+        choices = page.locator("#choices button.choice.picture")
+        assert choices.count() == 2 and page.locator("#choices button.choice.picture img[alt='']").count() == 2
+        assert all(src.startswith("/static/pictures/") for src in page.eval_on_selector_all(
+            "#choices img", "images => images.map(i => i.getAttribute('src'))"))
+        assert min(choices.nth(i).bounding_box()["height"] for i in range(2)) >= 100
+        for size in ({"width": 800, "height": 1280}, {"width": 390, "height": 844}):
+            page.set_viewport_size(size)
+            screenshot(page, f"chat-age-{age}-choose-{size['width']}x{size['height']}")
+        check_accessibility(page)
+        page.set_viewport_size(viewport)
     page.locator("#choices button.choice", has_text="Feelings faces").click()  # the child chooses
     wait_for_question(page, WORDING.text("utter_ask_feelings_home", band))
+    if young:  # the choice makes it current at once, and the warm-up is ticked
+        assert [state for state, _, _ in progress_path(page)] == ["done", "current", "to_do", "to_do"]
+        assert page.locator("#progress-path li[aria-current=step]").get_attribute("title") == names[1]
+        assert page.locator("#choices button.choice").first.bounding_box()["height"] >= 100  # big faces
+    else:
+        assert page.inner_text("#progress-count") == WEB_WORDING["chat"]["progress_count"][band].format(done=1, total=4)
     assert page.locator("#typed").input_value() == ""  # sent, and only then cleared
     faces = page.locator("#choices button.choice")
     assert faces.count() == 10 and page.locator("#choices .face").count() == 10  # faces with a word under
@@ -324,6 +360,9 @@ def test_a_child_answers_in_the_browser_and_every_word_is_stored_exactly(servers
     assert shown == [b["payload"] for b in WORDING.variation("utter_ask_scale_score", band)["buttons"]]  # in order
     if band == "age_4_7":
         scale.filter(has_text="OK").click()
+        # the scale answered: the feelings ticked too
+        page.wait_for_function("() => document.querySelectorAll('#progress-path li.done').length === 2")
+        assert [state for state, _, _ in progress_path(page)] == ["done", "done", "current", "to_do"]
     else:
         assert page.locator("#choices.scale").count() == 1  # 0-10 as a row of numbers
         scale.filter(has_text=re.compile(r"^7$")).click()
@@ -346,6 +385,34 @@ def test_a_child_answers_in_the_browser_and_every_word_is_stored_exactly(servers
         ("scale_score", "choice", None, "😐 OK" if band == "age_4_7" else "7"),
     ]
     assert exported(servers, session_id)["session"]["status"] == "stopped"
+    context.close()
+
+
+def test_a_long_path_on_a_phone_keeps_the_childs_step_in_view(servers, browser):
+    """4-7 on a phone with every activity planned: the path is wider than the screen, so it scrolls
+    sideways (and can take the keyboard's focus), with the step the child is in kept in view."""
+    pack = PromptPack.load(ROOT)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    log_in(page, servers)
+    session_id = start_in_browser(page, servers, 6, pack.plannable, case="BROWSER-PATH")
+    wait_for_question(page, WORDING.text("utter_ask_warm_up_likes", "age_4_7"))
+    begun = pack.plannable[: pack.plannable.index("scale") + 1]
+    for number, activity in enumerate(begun):  # as if the child had gone as far as the scale
+        servers.store().record_answer(session_id, activity=activity, prompt_key=f"{activity}_path", prompt_text="?",
+                                      kind="skipped", text=None, message_id=f"path-{number}")
+    page.reload()  # the page learns it from the server
+    page.wait_for_selector("#progress-path li.current")
+    steps = progress_path(page)
+    assert [state for state, _, _ in steps] == ["done"] * (len(begun) - 1) + ["current"] + ["to_do"] * (
+        len(pack.plannable) - len(begun) + 1)
+    assert all(drawn for _, _, drawn in steps)
+    assert page.eval_on_selector("#progress-path", "p => [p.scrollWidth > p.clientWidth, p.tabIndex, p.scrollLeft > 0]") == [
+        True, 0, True]
+    path, current = page.locator("#progress-path").bounding_box(), page.locator("#progress-path li.current").bounding_box()
+    assert path["x"] <= current["x"] and current["x"] + current["width"] <= path["x"] + path["width"]
+    screenshot(page, "chat-age-6-long-path-390x844")
+    check_accessibility(page)
     context.close()
 
 

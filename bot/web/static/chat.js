@@ -43,14 +43,94 @@
     return item;
   }
 
-  // "😊 Happy" shows as a big face with its word under it; a row of numbers as a scale.
+  // The session's activities (the API's `progress`): for 4-7 a path of pictures across the top, each
+  // ticked once done and the one we are in highlighted; for the older bands one plain line. Names
+  // come from the prompt pack, every other word from wording.yml.
+  const youngest = document.body.classList.contains("age_4_7");
+  let pictures = {}; // activity -> its picture, for the buttons that choose an activity
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+  }
+
+  function showProgress(steps) {
+    if (!steps) return;
+    pictures = Object.fromEntries(steps.filter((s) => s.picture).map((s) => [s.activity, s.picture]));
+    $("progress").hidden = steps.length === 0;
+    if (!youngest) {
+      const done = steps.filter((s) => s.state === "done").length;
+      $("progress-count").textContent = fill(words.progress_count || "", { done, total: steps.length });
+      return;
+    }
+    const path = $("progress-path");
+    // the same steps as before are updated in place, so the pictures do not flicker
+    if (path.dataset.steps !== steps.map((s) => s.activity).join(" ")) {
+      path.replaceChildren(...steps.map((step) => {
+        const item = document.createElement("li");
+        item.title = step.name;
+        if (step.picture) {
+          const picture = document.createElement("img");
+          picture.src = step.picture;
+          picture.alt = ""; // the step's words are in the label beside it
+          picture.width = picture.height = 64;
+          item.append(picture);
+        }
+        const label = document.createElement("span");
+        label.className = "visually-hidden";
+        item.append(label);
+        return item;
+      }));
+      path.dataset.steps = steps.map((s) => s.activity).join(" ");
+    }
+    steps.forEach((step, index) => {
+      const item = path.children[index];
+      item.className = "step " + step.state + (step.picture ? "" : " no-picture");
+      if (step.state === "current") item.setAttribute("aria-current", "step");
+      else item.removeAttribute("aria-current");
+      item.lastChild.textContent = fill(words.progress_step, { activity: step.name, state: words["progress_" + step.state] });
+    });
+    fitPath();
+  }
+
+  // A path too long for the screen scrolls sideways, with the step we are in kept in the middle;
+  // it can then take the keyboard's focus, so it scrolls without a finger too.
+  function fitPath() {
+    const path = $("progress-path");
+    if (!path) return;
+    const current = path.querySelector(".current");
+    if (current) path.scrollLeft = current.offsetLeft - (path.clientWidth - current.offsetWidth) / 2;
+    if (path.scrollWidth > path.clientWidth) path.tabIndex = 0;
+    else path.removeAttribute("tabindex");
+  }
+  window.addEventListener("resize", fitPath);
+
+  // The activity a button chooses (/choose{"choice":"feelings"}), if it is one.
+  function chosenActivity(payload) {
+    const match = /^\/choose(\{.*\})$/.exec(payload || "");
+    try { return match ? JSON.parse(match[1]).choice : null; } catch (error) { return null; }
+  }
+
+  // "😊 Happy" shows as a big face with its word under it (for 4-7, an activity as its picture);
+  // a row of numbers as a scale.
   function choiceButton(button) {
     const element = document.createElement("button");
     element.type = "button";
     element.className = "choice";
     element.dataset.payload = button.payload;
     const match = /^(\P{L}+?)\s+(.+)$/u.exec(button.title);
-    if (match && !/^\d+$/.test(button.title)) {
+    const picture = youngest ? pictures[chosenActivity(button.payload)] : null;
+    if (match && picture) {
+      const image = document.createElement("img");
+      image.className = "face";
+      image.src = picture;
+      image.alt = ""; // the word under it names it
+      image.width = image.height = 64;
+      const word = document.createElement("span");
+      word.className = "word";
+      word.textContent = match[2];
+      element.classList.add("picture");
+      element.append(image, word);
+    } else if (match && !/^\d+$/.test(button.title)) {
       const face = document.createElement("span");
       face.className = "face";
       face.setAttribute("aria-hidden", "true");
@@ -155,6 +235,7 @@
     const finished = ["completed", "stopped", "ended"].includes(result.status);
     showReply(result.messages, () => {
       if (sent.payload === "/take_break") $("break-screen").hidden = false;
+    showProgress(result.progress);
       if (finished) setTimeout(showEnded, 4000);
     });
   }
@@ -279,3 +360,4 @@
   }
   begin();
 })();
+    showProgress(history.progress);
