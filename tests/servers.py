@@ -210,6 +210,17 @@ class Wording:
         text = text.replace("{about_name}", str(about_name)).replace("{case_about}", str(case_about))
         return text.replace("{last_words}", str(last_words))
 
+    def checked_control(self, band: str, replies: list) -> Optional[str]:
+        """The control the bot asks the child about in these replies, if they are its check of
+        whether typed words meant a control (which words are checked is the trained model's call:
+        a test that only walks through a session follows it rather than predicting it)."""
+        said = [m.get("text") for m in replies]
+        for variation in self.responses["utter_ask_control_check"]:
+            condition = {c["name"]: c["value"] for c in variation.get("condition") or []}
+            if condition.get("age_band") == band and said == [variation["text"].replace("{practitioner_name}", self.practitioner)]:
+                return condition["control_to_check"]
+        return None
+
     def control_check(self, band: str, control: str) -> dict:
         """The check of whether typed words meant `control` (bot/dialogue/control_check.py), in the band's words."""
         for variation in self.responses["utter_ask_control_check"]:

@@ -14,7 +14,7 @@ import requests
 import yaml
 
 from bot.report.render import QUOTE_PREFIX
-from tests.servers import ROOT, Chat, Wording, control_to_check
+from tests.servers import ROOT, Chat, Wording
 
 pytestmark = pytest.mark.servers
 
@@ -136,7 +136,7 @@ class Walk:
     def _said_no_if_checked(self, activity, text, replies):
         """Typed words the model only leans to a control on are kept, then checked with the child
         (bot/dialogue/control_check.py): the walk answers "No, carry on", which is kept too."""
-        control = control_to_check(ROOT, text)
+        control = WORDING.checked_control(self.band, replies)
         if control is None:
             return replies
         check = WORDING.control_check(self.band, control)

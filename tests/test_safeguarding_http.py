@@ -9,7 +9,7 @@ import json
 import pytest
 import yaml
 
-from tests.servers import ROOT, Chat, Wording, control_to_check
+from tests.servers import ROOT, Chat, Wording
 
 pytestmark = pytest.mark.servers
 
@@ -58,7 +58,7 @@ def test_a_disclosure_in_each_activity_is_flagged_answered_safely_kept_and_the_s
     replies = chat.tap("/start")
     for words in before:
         replies = chat.say(words)
-        if control_to_check(ROOT, words):  # kept, then checked with the child: "No, carry on"
+        if WORDING.checked_control("age_8_11", replies):  # kept, then checked with the child: "No, carry on"
             replies = chat.tap("/deny")
     question = replies[-1]["text"]
     words = "my dad hits me when he's angry 😢\nplease don't tell him"
