@@ -781,3 +781,89 @@ def test_words_that_only_look_like_stop_are_kept_and_the_child_is_asked_with_but
     assert [a["text"] for a in exported(servers, session_id)["answers"]][:1] == [words]
     assert servers.store().get_session(session_id).status == "active"
     context.close()
+
+
+def test_a_five_year_olds_words_written_down_and_typed_are_told_apart_in_the_record_and_every_export(
+        servers, browser, tmp_path):
+    """Scribing on by default for 4-7: the practitioner types what the child says, then hands the
+    typing to the child; a button stays the child's. The record, the review page and every export
+    say who entered each answer, and the review page says the record is intact."""
+    from docx import Document
+
+    context = browser.new_context(viewport={"width": 800, "height": 1280})
+    page = context.new_page()
+    log_in(page, servers)
+    session_id = start_in_browser(page, servers, 5, ["warm_up", "three_wishes"], case="SCRIBE-5")
+    wait_for_question(page, WORDING.text("utter_ask_warm_up_likes", "age_4_7"))
+    note = page.locator("#scribing-note")
+    assert note.is_visible() and note.inner_text() == "✎ Alex Morgan is writing down what Zoë says"
+    page.fill("#typed", "I like puppies")
+    page.click("#send")
+    wait_for_question(page, WORDING.text("utter_ask_three_wishes_first", "age_4_7"))
+    open_panel(page)
+    toggle = page.locator("#scribing-toggle")
+    assert toggle.inner_text() == "Stop writing down: Zoë types" and toggle.get_attribute("aria-pressed") == "true"
+    check_accessibility(page)
+    toggle.click()
+    page.wait_for_selector("#scribing-note", state="hidden")
+    page.fill("#typed", "a big red bike")
+    page.click("#send")
+    wait_for_question(page, WORDING.text("utter_ask_three_wishes_second", "age_4_7"))
+    page.click("#controls button[data-payload='/skip']")
+    wait_for_question(page, WORDING.text("utter_ask_three_wishes_third", "age_4_7"))
+    context.close()
+
+    store = servers.store()
+    assert [(a.text, a.entered_by, a.scribe) for a in store.answers(session_id)] == [
+        ("I like puppies", "practitioner", "Alex Morgan"), ("a big red bike", "child", None), (None, "child", None)]
+    assert [(t.input, t.entered_by) for t in store.transcript(session_id) if t.speaker == "child"] == [
+        ("button", "child"), ("typed", "practitioner"), ("typed", "child"), ("button", "child")]
+    assert not store.get_session(session_id).scribing  # switched off from the panel
+    summary = exported(servers, session_id)
+    assert [(a["entered_by"], a["scribe"]) for a in summary["answers"]] == [
+        ("practitioner", "Alex Morgan"), ("child", None), ("child", None)]
+    assert summary["record"]["intact"]  # every turn and answer, linked in the order written
+    assert summary["record"]["entries"] == len(store.transcript(session_id)) + len(store.answers(session_id))
+
+    review = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = review.new_page()
+    log_in(page, servers)
+    page.goto(f"{servers.web_url}/sessions/{session_id}")
+    assert page.locator("#record-state").inner_text().startswith("✔ Record intact")
+    entered = page.locator(".answer .entered")
+    assert [entered.nth(i).inner_text() for i in range(entered.count())] == [
+        "Said by Zoë, written down by Alex Morgan.", "Typed by Zoë.", "Tapped by Zoë."]
+    screenshot(page, "review-scribed", full_page=True)
+    exports = {}
+    for fmt in ("docx", "md", "html"):
+        with page.expect_download() as download:
+            page.click(f"a[href$='export.{fmt}']")
+        exports[fmt] = Path(download.value.path())
+    word = Document(str(exports["docx"]))
+    texts = {"docx": "\n".join([p.text for p in word.paragraphs] + [c.text for t in word.tables for r in t.rows
+                                                                    for c in r.cells]),
+             "md": exports["md"].read_text(encoding="utf-8"), "html": exports["html"].read_text(encoding="utf-8")}
+    for fmt, text in texts.items():
+        assert "Said by Zoë, written down by Alex Morgan." in text, fmt
+        assert "1 typed by Zoë; 1 written down by Alex Morgan; 1 chosen with a button by Zoë" in text, fmt
+        assert "as they typed them" not in text, fmt
+    assert summary["record"]["chain_head"] in word.sections[0].footer.paragraphs[0].text
+    review.close()
+
+
+def test_the_api_marks_words_written_down_by_the_practitioner_and_refuses_a_scribed_button(servers):
+    api = Api(servers, "alex")
+    session_id = api.new_session(case_reference="SCRIBE-API", age=6, plan=["warm_up"])
+    assert api.get(f"/api/sessions/{session_id}/messages").json()["scribing"] is True  # on by default for 4-7
+    api.say(session_id, payload="/start")
+    for body, error in (({"message": "x", "scribed": "yes"}, "bad_scribed"),
+                        ({"payload": "/skip", "scribed": True}, "bad_scribed")):
+        reply = api.post(f"/api/sessions/{session_id}/messages", {"message_id": uuid.uuid4().hex, **body})
+        assert (reply.status_code, reply.json()["error"]) == (400, error)
+    api.say(session_id, message="trains and my nan", scribed=True)
+    turns = api.get(f"/api/sessions/{session_id}/messages").json()["messages"]
+    assert [(t["text"], t["entered_by"], t["scribe"]) for t in turns if t["speaker"] == "child"] == [
+        (None, "child", None), ("trains and my nan", "practitioner", "Alex Morgan")]
+    assert api.post(f"/api/sessions/{session_id}/scribing", {"on": False}).json() == {"scribing": False}
+    assert api.post(f"/api/sessions/{session_id}/scribing", {"on": "no"}).status_code == 400
+    assert servers.store().verify(session_id).intact

@@ -87,6 +87,7 @@ def create_session():
             plan=body.get("plan"),
             child_chooses=bool(body.get("child_chooses", True)),
             read_aloud=body.get("read_aloud") if isinstance(body.get("read_aloud"), bool) else None,
+            scribing=body.get("scribing") if isinstance(body.get("scribing"), bool) else None,
             seen_alone=body.get("seen_alone") if isinstance(body.get("seen_alone"), bool) else None,
             owner_id=g.user.id,
             case_about=_optional_text(body.get("case_about")),
@@ -130,10 +131,16 @@ def send_message(session_id: str):
     message, payload = body.get("message"), body.get("payload")
     if (message is None) == (payload is None):
         return _error(400, "bad_request", "send either message (typed) or payload (a button)")
+    scribed = body.get("scribed", False)
+    if not isinstance(scribed, bool):
+        return _error(400, "bad_scribed", "scribed must be true (you typed what the child said) or false")
+    if scribed and payload is not None:
+        return _error(400, "bad_scribed", "a button is always the child's own: scribed goes with a typed message only")
     try:
         settings = services.settings()
         reply = assistant.send(settings.webhook_url, session.id, message=message, payload=payload,
-                               message_id=body["message_id"], token=settings.channel_token)
+                               message_id=body["message_id"], token=settings.channel_token,
+                               scribed_by=g.user.display_name if scribed else None)
     except assistant.AssistantUnavailable:
         return _error(503, "assistant_unavailable", "the assistant is not answering; send the same message again")
     if reply.status != 200:
@@ -150,7 +157,7 @@ def transcript(session_id: str):
     session = own_session(session_id)
     turns = services.store().transcript(session.id)
     history = {"status": session.status, "alerts": _alerts(session.id), "shown": _turns(last_bot_messages(turns)),
-               "progress": progress.of_session(session.id)}
+               "progress": progress.of_session(session.id), "scribing": session.scribing}
     if not _child_mode():
         history["messages"] = _turns(turns)
         if not session.practice:
@@ -160,8 +167,22 @@ def transcript(session_id: str):
 
 
 def _turns(turns: list) -> list:
-    return [{"speaker": t.speaker, "text": t.text, "payload": t.payload, "buttons": t.buttons, "at": t.at.isoformat()}
-            for t in turns]
+    return [{"speaker": t.speaker, "text": t.text, "payload": t.payload, "buttons": t.buttons, "at": t.at.isoformat(),
+             "entered_by": t.entered_by, "scribe": t.scribe} for t in turns]
+
+
+@blueprint.route("/sessions/<session_id>/scribing", methods=["POST"])
+def scribing(session_id: str):
+    """{"on": true}: the practitioner is writing down what the child says; the chat page then sends
+    each typed message with `scribed`, and the record says who entered it. On a tablet in child
+    mode the panel must be open (bot/web/child_mode.py)."""
+    session = own_session(session_id)
+    body = request.get_json(silent=True)
+    on = body.get("on") if isinstance(body, dict) else None
+    if not isinstance(on, bool):
+        return _error(400, "bad_request", 'send {"on": true} or {"on": false}')
+    services.store().set_scribing(session.id, on)
+    return jsonify({"scribing": on})
 
 
 @blueprint.route("/sessions/<session_id>/unlock", methods=["POST"])

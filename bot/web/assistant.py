@@ -23,8 +23,9 @@ class Reply:
 
 
 def send(webhook: str, sender: str, *, message: Optional[str], payload: Optional[str], message_id: str,
-         token: str) -> Reply:
-    """`token`: CHANNEL_TOKEN, the secret the channel asks of every message."""
+         token: str, scribed_by: Optional[str] = None) -> Reply:
+    """`token`: CHANNEL_TOKEN, the secret the channel asks of every message; `scribed_by`: the
+    practitioner who typed the child's words for them."""
     if not token:
         logger.error("CHANNEL_TOKEN is not set for the web app: run `make env`, then start Own Words again")
         raise AssistantUnavailable("no CHANNEL_TOKEN")
@@ -33,6 +34,8 @@ def send(webhook: str, sender: str, *, message: Optional[str], payload: Optional
         body["payload"] = payload
     else:
         body["message"] = message
+        if scribed_by:
+            body["scribed_by"] = scribed_by
     try:
         response = requests.post(webhook, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=90)
     except requests.RequestException as error:

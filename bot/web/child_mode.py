@@ -6,7 +6,7 @@ started, ends the practitioner's log-in on that browser and starts a child-mode 
 session (bot/store/logins.py). The tablet may then open that session's chat page, send its messages
 and read back only what the chat shows (the bot's last messages: never the transcript). Any other
 page, Back included, leads back to the chat; any other API call is refused. The practitioner's ⋯
-panel (a note, ending the session, acknowledging a flag) needs the code they chose when handing
+panel (a note, ending the session, acknowledging a flag, writing down what the child says) needs the code they chose when handing
 the tablet over (never their password: a tablet's browser may have saved it) and stays open for a
 few minutes or until it is closed; five wrong codes log the tablet out. Ending the session from the
 panel, or "Log out of this tablet", ends child mode: the tablet is logged out."""
@@ -27,9 +27,9 @@ PANEL_OPEN_MINUTES = 5
 # what the tablet may do in child mode, each for its own session only
 SESSION_ENDPOINTS = frozenset({
     "pages.chat", "api.send_message", "api.transcript", "api.unlock", "api.lock",
-    "api.end", "api.observe", "api.acknowledge",
+    "api.end", "api.observe", "api.acknowledge", "api.scribing",
 })
-NEEDS_PASSWORD = frozenset({"api.end", "api.observe", "api.acknowledge"})
+NEEDS_PASSWORD = frozenset({"api.end", "api.observe", "api.acknowledge", "api.scribing"})
 ALWAYS = frozenset({"static", "child_mode.leave", "auth.logout", "_health"})
 
 

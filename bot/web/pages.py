@@ -40,6 +40,7 @@ class StartForm(FlaskForm):
     place = StringField(validators=[Optional(), Length(max=500)])
     case_about = StringField(validators=[Optional(), Length(max=80)])
     read_aloud = SelectField(choices=[("auto", "auto"), ("on", "on"), ("off", "off")], default="auto")
+    scribing = SelectField(choices=[("auto", "auto"), ("on", "on"), ("off", "off")], default="auto")
     activities = SelectMultipleField(widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     child_chooses = BooleanField(default=True)
     seen_alone = SelectField(choices=[("", ""), ("yes", "yes"), ("no", "no")], default="")
@@ -96,6 +97,7 @@ def start():
                 plan=[key for key in pack.plannable if key in chosen],
                 child_chooses=form.child_chooses.data,
                 read_aloud={"on": True, "off": False}.get(form.read_aloud.data),
+                scribing={"on": True, "off": False}.get(form.scribing.data),
                 seen_alone={"yes": True, "no": False}.get(form.seen_alone.data),
                 owner_id=user.id,
                 case_about=form.case_about.data or None,

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from bot.report.outline import details, flag_details
+from bot.report.outline import Entered, details, flag_details
 from bot.report.render import localised, render, wording as report_wording
 from bot.report.summary import build_summary
 from bot.store.flags import FlagError, Flags
@@ -57,7 +57,7 @@ def session_page(session_id: str):
     return render_template(
         "review.html", session=session, summary=summary, details=details(zone_summary, words),
         report=words, words=services.wording()["practitioner"], user=current_user.info, flags=zone_summary["flags"],
-        flag_details=flag_details,
+        flag_details=flag_details, entered=Entered(summary, words),
         own_pages=[(key, services.pack().title(key)) for key in services.pack().own_pages],
     )
 

@@ -11,6 +11,9 @@
   const MESSAGE_GAP_MS = 900; // bot messages appear one at a time
   const RETRY_MS = 3000;
   let pending = null; // the message being sent, kept (with its id) until the web app has it
+  // the practitioner is writing down what the child says: each typed message is sent marked so,
+  // and keeps that mark when it is sent again, whatever the switch says by then
+  let scribing = data.scribing;
   let ended = data.ended;
   let showing = 0; // a counter, so a newer reply replaces one still appearing
 
@@ -232,17 +235,17 @@
     if (!response.ok) return; // e.g. an empty message: the words stay in the box
     if ("message" in sent) typed.value = "";
     showAlerts(result.alerts);
+    showProgress(result.progress);
     const finished = ["completed", "stopped", "ended"].includes(result.status);
     showReply(result.messages, () => {
       if (sent.payload === "/take_break") $("break-screen").hidden = false;
-    showProgress(result.progress);
       if (finished) setTimeout(showEnded, 4000);
     });
   }
 
   answer.addEventListener("submit", (event) => {
     event.preventDefault();
-    if (typed.value.length) send({ message: typed.value });
+    if (typed.value.length) send(scribing ? { message: typed.value, scribed: true } : { message: typed.value });
   });
   typed.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -325,6 +328,22 @@
     });
   }
   $("practitioner-close").addEventListener("click", () => panel.close());
+  function showScribing() {
+    $("scribing-note").hidden = !scribing;
+    const toggle = $("scribing-toggle");
+    if (!toggle) return; // a practice session: no one is written down for
+    toggle.textContent = scribing ? data.scribing_words.stop : data.scribing_words.start;
+    toggle.setAttribute("aria-pressed", String(scribing));
+  }
+  if ($("scribing-toggle")) $("scribing-toggle").addEventListener("click", async () => {
+    const response = await panelPost(data.scribing_url, { on: !scribing });
+    if (!response.ok) return;
+    scribing = (await response.json()).scribing;
+    showScribing();
+    panel.close();
+    typed.focus();
+  });
+  showScribing();
   $("pause").addEventListener("click", () => {
     $("pause-screen").hidden = false; $("pause").hidden = true; $("resume").hidden = false; panel.close();
   });
@@ -354,10 +373,10 @@
     if (response.status === 401) { showLoggedOut(); return; }
     const history = await response.json();
     showAlerts(history.alerts);
+    showProgress(history.progress);
     // only a session not yet begun starts; otherwise the bot's last messages are shown again
     if (history.status === "new") { send({ payload: "/start" }); return; }
     showReply(history.shown.map((t) => ({ text: t.text, buttons: t.buttons })));
   }
   begin();
 })();
-    showProgress(history.progress);
