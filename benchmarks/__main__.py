@@ -4,8 +4,9 @@ writes it into docs/benchmarks.md (between its markers; the findings below them 
 
     python -m benchmarks            about 12 minutes on 2 CPUs
     python -m benchmarks --quick    about 3 minutes: small loads, Own Words' training not measured,
-                                    the stock models trained one epoch each (its figures are not
-                                    the stock's), the table written to var/bench/benchmarks-quick.md
+                                    the stock models trained one epoch each and, after the first
+                                    run, restored from a cache kept on the machine (its figures are
+                                    not the stock's), the table written to var/bench/benchmarks-quick.md
 
 The targets are printed beside the figures; a missed target does not fail the run (an error does).
 """

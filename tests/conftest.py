@@ -102,7 +102,7 @@ def awkward_answers() -> list:
 def pytest_collection_modifyitems(items):
     """Under pytest-xdist (`make test` runs two workers, --dist loadgroup) every test that uses the
     shared servers runs in one worker, which starts them once, the fault suite (servers of its own)
-    in one, and each module of the trained model's figures in one, which computes them once; the
+    in one, and the trained model's figures in one, which loads the model once for all of them; the
     other tests are shared out. Marked before pytest-xdist reads the groups; then, after
     pytest-randomly's shuffle, the new-activity test goes last, so that its training (below) has
     the whole run to finish in."""
@@ -112,7 +112,7 @@ def pytest_collection_modifyitems(items):
         elif item.get_closest_marker("servers"):
             item.add_marker(pytest.mark.xdist_group("servers"))
         elif item.get_closest_marker("trained"):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+            item.add_marker(pytest.mark.xdist_group("trained"))  # one worker loads the trained model, once
     yield
     items.sort(key=lambda item: item.nodeid.startswith("tests/test_new_activity.py::"))
 

@@ -230,18 +230,33 @@ class Wording:
         raise KeyError(f"utter_ask_control_check has no wording for {band} and {control}")
 
 
-def control_to_check(root: Path, text: str) -> Optional[str]:
-    """The control the channel will ask the child about after these typed words, if any: the
-    trained model decides, so a test asks it (exactly as the channel does) rather than guessing."""
-    from bot.channel.tablet import parse_typed
-    from bot.dialogue.control_check import CONTROL_SLOT
-    from bot.meaning import classifier
-    from bot.pack.model import model_path
-    from bot.pack.nlu_eval import _loaded
+def words_checked_as(servers: Servers, phrasings: Dict[str, List[str]]) -> Dict[str, str]:
+    """control -> the first of its phrasings that the bot checks with a 9-year-old as that control
+    (bot/dialogue/control_check.py): which words are only leaned to a control on is the trained
+    model's call, so each is said over HTTP at the warm-up question of a new session of its own,
+    and the bot's reply says. Found once for each set of servers."""
+    from bot.dialogue.sessions import start_session
+    from bot.pack.prompt_pack import PromptPack
 
-    meaning = classifier.load(root).judge(text)
-    entities = parse_typed(_loaded(str(model_path(root))), "test", text, meaning).get("entities") or []
-    return next((e.get("value") for e in entities if e.get("entity") == CONTROL_SLOT), None)
+    known = _CHECKED.setdefault(id(servers), {})
+    wording, pack, store = Wording("Alex Morgan"), PromptPack.load(servers.root), servers.store()
+    try:
+        for control, candidates in phrasings.items():
+            for words in candidates:
+                if control in known:
+                    break
+                session = start_session(store, pack, case_reference="FAM-CHECKED-WORDS", child_name="Kit", age=9,
+                                        language="en", practitioner="Alex Morgan", plan=["warm_up"])
+                chat = Chat(servers, session.id)
+                chat.tap("/start")
+                if wording.checked_control("age_8_11", chat.say(words)) == control:
+                    known[control] = words
+    finally:
+        store.close()
+    return {control: known[control] for control in phrasings if control in known}
+
+
+_CHECKED: Dict[int, Dict[str, str]] = {}
 
 
 class Processes(Servers):

@@ -3,13 +3,13 @@ answer, exactly; the check shown with a yes and a no in the band's words; yes do
 no goes on; a disclosure typed at the check is still flagged.
 
 Which words the trained model only leans towards a control on depends on the model, so the test
-first asks the model itself (as the channel does) which of a few phrasings of each control are to
-be checked, and then sends those over HTTP."""
+first finds, over HTTP, which of a few phrasings of each control the bot checks with the child
+(tests/servers.py `words_checked_as`), and then tests the check with those."""
 from __future__ import annotations
 
 import pytest
 
-from tests.servers import Chat, Wording, control_to_check
+from tests.servers import Chat, Wording, words_checked_as
 
 pytestmark = pytest.mark.servers
 
@@ -38,11 +38,7 @@ def servers(shared_servers):
 @pytest.fixture(scope="module")
 def checked_words(servers):
     """control -> words the model leans to that control on, not clearly: the channel checks them."""
-    found = {}
-    for control, phrasings in PHRASINGS.items():
-        checked = [words for words in phrasings if control_to_check(servers.root, words) == control]
-        if checked:
-            found[control] = checked[0]
+    found = words_checked_as(servers, PHRASINGS)
     missing = [c for c in PHRASINGS if c not in found]
     assert not missing, f"none of the phrasings of {missing} is checked with the child: the model changed?"
     return found

@@ -15,7 +15,7 @@ import yaml
 
 from bot.pack.prompt_pack import PromptPack
 from bot.report.render import QUOTE_PREFIX
-from tests.servers import ROOT, Wording, control_to_check
+from tests.servers import ROOT, Wording, words_checked_as
 
 pytestmark = pytest.mark.servers
 
@@ -77,7 +77,7 @@ def test_a_whole_session_through_the_api_with_a_token(servers, awkward_answers):
         reply = api.say(session_id, message=text)
         expected.append((question, text))
         sent.append(text)
-        if control_to_check(ROOT, text):  # kept, then checked with the child: "No, carry on"
+        if WORDING.checked_control("age_8_11", reply["messages"]):  # kept, then checked with the child: "No, carry on"
             reply = api.say(session_id, payload="/deny")
             expected.append(("control_check", None))
             sent.append(None)
@@ -762,7 +762,7 @@ def test_no_password_token_key_or_childs_words_in_the_servers_log_even_at_debug(
 def test_words_that_only_look_like_stop_are_kept_and_the_child_is_asked_with_buttons(servers, browser):
     from tests.test_control_check_http import PHRASINGS
 
-    words = next(w for w in PHRASINGS["stop"] if control_to_check(servers.root, w) == "stop")
+    words = words_checked_as(servers, {"stop": PHRASINGS["stop"]})["stop"]
     context = browser.new_context(viewport={"width": 800, "height": 1280})
     page = context.new_page()
     log_in(page, servers)
