@@ -76,6 +76,10 @@ def test_erasing_a_case_leaves_no_byte_of_it_and_keeps_the_others(store, cases, 
     kept_before = [a.text for a in store.answers(sessions["KEEP-ME"].id)]
     doomed = [v for v in encrypted_values(database)] + tracker_values(tracker_db, sessions["ERASE-ME"].id)
     assert found_in_files(tmp_path, doomed) == doomed  # the search finds every one of them before
+    with sqlite3.connect(database) as connection:  # the record's chain: its links' keyed hashes
+        links = [m for (m,) in connection.execute("SELECT mac FROM chain_links WHERE session_id = ?",
+                                                  (sessions["ERASE-ME"].id,))]
+    assert len(links) == 3 and found_in_files(tmp_path, links) == links
 
     erased = erase_case(store, tracker_db, "ERASE-ME", "admin")
     assert (erased.sessions, erased.answers, erased.conversation_events) == (1, 1, 4)
@@ -83,6 +87,8 @@ def test_erasing_a_case_leaves_no_byte_of_it_and_keeps_the_others(store, cases, 
     survivors = set(encrypted_values(database)) | set(tracker_values(tracker_db, sessions["KEEP-ME"].id))
     gone = [v for v in doomed if v not in survivors]
     assert len(gone) >= 10 and found_in_files(tmp_path, gone) == []  # not in the databases, journals or free pages
+    assert found_in_files(tmp_path, links) == []  # the chain went with the session
+    assert store.verify(sessions["KEEP-ME"].id).intact  # and the other session's is untouched
     assert store.get_session(sessions["ERASE-ME"].id) is None and tracker_values(tracker_db, sessions["ERASE-ME"].id) == []
     assert [e["action"] for e in Reviews(store).audit_events("ERASE-ME")] == ["erase_case"]
 
