@@ -127,12 +127,21 @@ class MeaningClassifier:
 
     def judge(self, text: str) -> Meaning:
         """NOT_UNDERSTOOD for words the sentence model mostly does not know."""
-        if SentenceModel.load().known_share(text) < MIN_KNOWN_SHARE:
-            return NOT_UNDERSTOOD
-        row: Dict[str, float] = dict(zip(self.classes, map(float, self.probabilities([text])[0])))
-        controls = {c: p for c, p in row.items() if c in _controls()}
-        control = max(controls, key=controls.__getitem__) if controls else None
-        return Meaning(row.get(DISCLOSURE, 0.0), control, controls.get(control, 0.0) if control else 0.0)
+        return self.judge_all([text])[0]
+
+    def judge_all(self, texts: List[str]) -> List[Meaning]:
+        """`judge` for many texts at once, their vectors made in batches (the reports' hundreds of
+        messages): the same judgement for each as alone."""
+        model = SentenceModel.load()
+        understood = [i for i, text in enumerate(texts) if model.known_share(text) >= MIN_KNOWN_SHARE]
+        meanings = [NOT_UNDERSTOOD] * len(texts)
+        rows = self.probabilities([texts[i] for i in understood]) if understood else []
+        for i, probabilities in zip(understood, rows):
+            row: Dict[str, float] = dict(zip(self.classes, map(float, probabilities)))
+            controls = {c: p for c, p in row.items() if c in _controls()}
+            control = max(controls, key=controls.__getitem__) if controls else None
+            meanings[i] = Meaning(row.get(DISCLOSURE, 0.0), control, controls.get(control, 0.0) if control else 0.0)
+        return meanings
 
 
 _loaded: Dict[Path, MeaningClassifier] = {}

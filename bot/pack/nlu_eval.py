@@ -145,10 +145,9 @@ def parsed(model_path: Path, messages: Dict[str, List[str]]) -> Iterator[Tuple[s
     message, parsed exactly as the tablet channel parses typed words."""
     from bot.channel.tablet import parse_typed
 
-    agent, judge = _loaded(str(model_path)), classifier.load().judge
+    agent = _loaded(str(model_path))
     for label, messages in messages.items():
-        for message in messages:
-            meaning = judge(message)
+        for message, meaning in zip(messages, classifier.load().judge_all(list(messages))):
             yield label, message, parse_typed(agent, "evaluation", message, meaning), meaning
 
 
