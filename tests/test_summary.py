@@ -258,7 +258,11 @@ def test_every_format_says_who_entered_each_answer_and_carries_the_chain_head(st
     store.record_child_turn(session.id, "m4", input="button", text=None, payload="/skip")
     store.record_answer(session.id, activity="warm_up", prompt_key="q3", prompt_text="Question 3?", kind="skipped",
                         text=None, choice="/skip", message_id="m4")
+    from bot.store.flags import Flags
+
+    Flags(store).record(session.id, "m3", words="nan's house", activity="warm_up", prompt="Question 2?", found_by={})
     summary = build_summary(store, pack, session.id, "Europe/London")
+    assert [(f["entered_by"], f["scribe"]) for f in summary["flags"]] == [("practitioner", "Alex Morgan")]
 
     assert [(a["entered_by"], a["scribe"]) for a in summary["answers"]] == [
         ("child", None), ("practitioner", "Alex Morgan"), ("practitioner", "Alex Morgan"), ("child", None)]
@@ -276,7 +280,7 @@ def test_every_format_says_who_entered_each_answer_and_carries_the_chain_head(st
     tables = "\n".join(c.text for t in Document(io.BytesIO(render(summary, "docx"))).tables for r in t.rows for c in r.cells)
     for text in (markdown, html, docx + tables):
         assert "as they typed them" not in text
-        assert text.count("Said by Sam, written down by Alex Morgan.") == 2
+        assert text.count("Said by Sam, written down by Alex Morgan.") == 3  # two answers and the flag's words
         assert text.count("Typed by Sam.") == 1 and text.count("Tapped by Sam.") == 1
         assert counts in text
     for text in (markdown, html):  # the footer (Word keeps it in the page footer)

@@ -15,7 +15,7 @@ def outline(summary: Dict[str, Any], wording: Dict[str, Any]) -> List[Dict[str, 
 
     flags = summary.get("flags") or []
     if flags:
-        section(wording["headings"]["flags"], [block for flag in flags for block in _flag(flag, wording)])
+        section(wording["headings"]["flags"], [block for flag in flags for block in _flag(flag, wording, who)])
     section(wording["headings"]["about"], [{"type": "details", "items": details(summary, wording)}])
     section(
         wording["headings"]["activities"],
@@ -66,10 +66,10 @@ def own_page(summary: Dict[str, Any], wording: Dict[str, Any], activity_key: str
              "empty": wording["empty"]["own_page"]}]
 
 
-def _flag(flag: Dict[str, Any], wording: Dict[str, Any]) -> List[Dict[str, Any]]:
+def _flag(flag: Dict[str, Any], wording: Dict[str, Any], who: "Entered") -> List[Dict[str, Any]]:
     """A safeguarding flag: the child's exact words after the prompt they answered, then its details."""
     words = {"type": "answer", "prompt": flag.get("prompt") or "", "text": flag["text"], "choice": None,
-             "kind_note": None, "note": None, "entered": None}
+             "kind_note": None, "note": None, "entered": who.note(flag)}
     return [words, {"type": "details", "items": flag_details(flag, wording)}]
 
 

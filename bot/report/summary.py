@@ -57,6 +57,8 @@ def build_summary(
         if answer.activity not in done:
             done.append(answer.activity)
     rows = [_answer(answer, reviews.get(answer.id)) for answer in answers]
+    # who typed each of the child's messages: a flag's words say so too
+    typed_by = {t.message_id: t for t in store.transcript(session_id) if t.speaker == "child"}
 
     summary = {
         "summary_format": SUMMARY_FORMAT,
@@ -100,7 +102,7 @@ def build_summary(
         "answers": rows,
         "choices": _choices(pack, done, rows),
         "gone_over": _gone_over(pack, done, rows),
-        "flags": [_flag(pack, flag) for flag in Flags(store).of_session(session_id)],
+        "flags": [_flag(pack, flag, typed_by) for flag in Flags(store).of_session(session_id)],
         "observations": [
             {"author": o["author"], "at": _iso(o["at"]), "text": o["text"]} for o in store.observations(session_id)
         ],
@@ -117,9 +119,12 @@ def content_hash(summary: Dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _flag(pack: PromptPack, flag: FlagInfo) -> Dict[str, Any]:
+def _flag(pack: PromptPack, flag: FlagInfo, typed_by: Dict[str, Any]) -> Dict[str, Any]:
     labels = _concern_labels()
+    turn = typed_by.get(flag.message_id)
     return {
+        "entered_by": turn.entered_by if turn else "child",
+        "scribe": turn.scribe if turn else None,
         "id": flag.id,
         "at": _iso(flag.at),
         "activity": flag.activity,
