@@ -215,19 +215,22 @@ class Wording:
         whether typed words meant a control (which words are checked is the trained model's call:
         a test that only walks through a session follows it rather than predicting it)."""
         said = [m.get("text") for m in replies]
-        for variation in self.responses["utter_ask_control_check"]:
-            condition = {c["name"]: c["value"] for c in variation.get("condition") or []}
-            if condition.get("age_band") == band and said == [variation["text"].replace("{practitioner_name}", self.practitioner)]:
-                return condition["control_to_check"]
-        return None
+        return next((control for control, check in self._control_checks(band) if said == [check["text"]]), None)
 
     def control_check(self, band: str, control: str) -> dict:
         """The check of whether typed words meant `control` (bot/dialogue/control_check.py), in the band's words."""
+        for checked, check in self._control_checks(band):
+            if checked == control:
+                return check
+        raise KeyError(f"utter_ask_control_check has no wording for {band} and {control}")
+
+    def _control_checks(self, band: str):
+        """(control, the check's variation with the practitioner's name filled in) for the band."""
         for variation in self.responses["utter_ask_control_check"]:
             condition = {c["name"]: c["value"] for c in variation.get("condition") or []}
-            if condition == {"age_band": band, "control_to_check": control}:
-                return {**variation, "text": variation["text"].replace("{practitioner_name}", self.practitioner)}
-        raise KeyError(f"utter_ask_control_check has no wording for {band} and {control}")
+            if set(condition) == {"age_band", "control_to_check"} and condition["age_band"] == band:
+                yield condition["control_to_check"], {
+                    **variation, "text": variation["text"].replace("{practitioner_name}", self.practitioner)}
 
 
 def words_checked_as(servers: Servers, phrasings: Dict[str, List[str]]) -> Dict[str, str]:
