@@ -81,8 +81,16 @@ class Servers:
         return Store(self.settings["DATABASE_URL"], self.settings["OWN_WORDS_DATA_KEY"],
                      chain_key=self.settings["OWN_WORDS_CHAIN_KEY"])
 
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
+    def log(self, *waiting_for: str, timeout: float = 20) -> str:
+        """The servers' output so far. honcho copies each process's lines into the log on threads of
+        its own, a moment after the process wrote them: give the lines a test needs, and this waits
+        (up to `timeout`) until they are all there, then returns the log whether they are or not."""
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+            if all(line in text for line in waiting_for) or time.monotonic() > deadline:
+                return text
+            time.sleep(0.2)
 
     def stop(self, timeout: float = 60) -> Optional[int]:
         """Ctrl-C, as a person at the terminal would press it."""

@@ -112,8 +112,9 @@ def test_a_disclosure_leaves_no_kind_of_harm_in_the_log_or_the_flags_table(share
 
     [flag] = Flags(servers.store()).of_session(chat.sender)
     assert {m["concern"] for m in flag.found_by["lexicon"]} >= {"physical_harm", "secrets"}
-    log = servers.log()
+    flagged = f"a message was flagged for the practitioner: flag {flag.id}"
+    log = servers.log(flagged)
     assert names_a_concern(log) == []
-    assert f"a message was flagged for the practitioner: flag {flag.id}" in log
+    assert flagged in log
     rows = [r for r in raw_flag_rows(servers.settings["DATABASE_URL"]) if r["session_id"] == chat.sender]
     assert len(rows) == 1 and names_a_concern(json.dumps(rows, default=str)) == []
