@@ -127,7 +127,7 @@ class Entered:
     was written down by the practitioner (scribing), and counted in the session's details."""
 
     def __init__(self, summary: Dict[str, Any], wording: Dict[str, Any]):
-        self._name = summary["session"]["child_name"]
+        self._name = self.child_name = summary["session"]["child_name"]
         self._entered = summary["session"].get("entered") or {}
         self._words = wording["entered"]
         self.any_scribed = bool(self._entered.get("written_down"))
@@ -135,6 +135,8 @@ class Entered:
     def note(self, answer: Dict[str, Any]) -> Optional[str]:
         if not self.any_scribed:
             return None
+        if answer.get("kind") == "drawing":  # the child's own, whoever held the tablet
+            return self._fill(self._words["drawn"])
         if answer.get("entered_by") == "practitioner":
             return self._fill(self._words["scribed"], scribe=answer.get("scribe") or "")
         return self._fill(self._words["typed" if answer["text"] is not None else "tapped"])
@@ -144,6 +146,9 @@ class Entered:
         parts += [self._fill(self._words["count_scribed"], count=w["answers"], scribe=w["by"])
                   for w in self._entered.get("written_down", [])]
         parts.append(self._fill(self._words["count_tapped"], count=self._entered.get("tapped_by_child", 0)))
+        drawn = self._entered.get("drawn_by_child")
+        if drawn:
+            parts.append(self._fill(self._words["count_drawn_one" if drawn == 1 else "count_drawn"], count=drawn))
         return "; ".join(parts)
 
     def _fill(self, text: str, **values: Any) -> str:
@@ -157,7 +162,7 @@ def _answer(answer: Dict[str, Any], wording: Dict[str, Any], who: Entered) -> Di
     """An answer block: the prompt, then the child's words (or the button they chose, or what they
     did instead), who entered them, and the practitioner's note, labelled as theirs."""
     kind = answer["kind"]
-    return {
+    block = {
         "entered": who.note(answer),
         "type": "answer",
         "prompt": answer["prompt"],
@@ -166,3 +171,33 @@ def _answer(answer: Dict[str, Any], wording: Dict[str, Any], who: Entered) -> Di
         "kind_note": wording["kinds"].get(kind) if kind in wording["kinds"] else None,
         "note": answer.get("note"),
     }
+    if kind == "drawing":  # (only then: a session without drawings keeps its shape)
+        block["drawing"] = drawing_block(answer.get("drawing") or {}, answer.get("drawing_id"), who.child_name, wording)
+    return block
+
+
+def drawing_block(drawing: Dict[str, Any], drawing_id: Optional[str], child_name: str,
+                  wording: Dict[str, Any]) -> Dict[str, Any]:
+    """A drawing the child made, for every format: the PNG (base64) with its alt text and caption,
+    and the line Markdown shows in its place; `png_base64` None when it was not kept (practice)."""
+    words = wording["drawing"]
+    values = {"child_name": child_name, "width": drawing.get("width"), "height": drawing.get("height"),
+              "sha256": drawing.get("sha256"), "short_sha256": (drawing.get("sha256") or "")[:12]}
+    kept = bool(drawing.get("png_base64"))
+    return {
+        "id": drawing.get("id") or drawing_id,
+        "png_base64": drawing.get("png_base64") if kept else None,
+        "sha256": drawing.get("sha256"),
+        "width": drawing.get("width"),
+        "height": drawing.get("height"),
+        "alt": fill(words["alt"], values),
+        "caption": fill(words["caption"], values) if kept else words["not_kept"],
+        "markdown": fill(words["markdown"], values) if kept else words["not_kept"],
+    }
+
+
+def fill(text: str, values: Dict[str, Any]) -> str:
+    """Placeholders replaced one by one, never str.format: a name may hold braces."""
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", str(value))
+    return text

@@ -3,7 +3,10 @@
 Its JSON form is a stable interface for other tools: `session`, `activities` and `answers` (each with
 `activity`, `prompt_key`, `prompt`, `text`, `kind`, `at`, `entered_by` ("child", or "practitioner"
 writing down what the child said, with their name in `scribe`), and for a read-back answer the
-`about_activity`, and the practitioner's `included` and `note`), `flags` (possible safeguarding
+`about_activity`, and the practitioner's `included` and `note`; a drawing the child made as an answer
+is kind `drawing` with `drawing_id` and `drawing` (`id`, `sha256`, `width`, `height` and the PNG
+itself as `png_base64`; all but `id` null when the drawing was not kept, as in practice), and the
+child's words about it that follow carry the same `drawing_id`), `flags` (possible safeguarding
 disclosures: the child's exact words, when, the activity and prompt, what the bot said back, whether
 the practitioner acknowledged the alert; always in, whatever was left out), `observations` (the
 practitioner's, during the session), `record` (the head of the record's chain, bot/store/chain.py,
@@ -12,6 +15,7 @@ the child made, such as a feeling or a scale score, with their words about it) a
 read-back, activity by activity). The child's words are exactly as stored."""
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from datetime import datetime
@@ -21,6 +25,7 @@ from zoneinfo import ZoneInfo
 from bot.dialogue.sessions import AGE_BAND_LABELS
 from bot.pack.prompt_pack import PromptPack
 from bot.safeguarding.lexicon import Lexicon
+from bot.store.drawings import DrawingInfo, Drawings
 from bot.store.flags import FlagInfo, Flags
 from bot.store.repository import Store
 from bot.store.reviews import ReviewInfo, Reviews
@@ -56,7 +61,8 @@ def build_summary(
     for answer in answers:
         if answer.activity not in done:
             done.append(answer.activity)
-    rows = [_answer(answer, reviews.get(answer.id)) for answer in answers]
+    drawings = Drawings(store).of_session(session_id) if any(a.drawing_id for a in every_answer) else {}
+    rows = [_answer(answer, reviews.get(answer.id), drawings) for answer in answers]
     # who typed each of the child's messages: a flag's words say so too
     typed_by = {t.message_id: t for t in store.transcript(session_id) if t.speaker == "child"}
 
@@ -148,16 +154,21 @@ def _concern_labels() -> Dict[str, str]:
 
 def _entered(answers) -> Dict[str, Any]:
     """Who entered the session's answers: typed by the child, buttons the child tapped, and those
-    each practitioner wrote down for them (scribing)."""
+    each practitioner wrote down for them (scribing); and the drawings the child made, if any."""
     written: Dict[str, int] = {}
     for answer in answers:
-        if answer.entered_by == "practitioner":
+        if answer.entered_by == "practitioner" and answer.kind != "drawing":
             written[answer.scribe or ""] = written.get(answer.scribe or "", 0) + 1
-    return {
-        "typed_by_child": sum(1 for a in answers if a.entered_by != "practitioner" and a.text is not None),
-        "tapped_by_child": sum(1 for a in answers if a.entered_by != "practitioner" and a.text is None),
+    childs = [a for a in answers if a.entered_by != "practitioner" and a.kind != "drawing"]
+    entered: Dict[str, Any] = {
+        "typed_by_child": sum(1 for a in childs if a.text is not None),
+        "tapped_by_child": sum(1 for a in childs if a.text is None),
         "written_down": [{"by": name, "answers": count} for name, count in written.items()],
     }
+    drawn = sum(1 for a in answers if a.kind == "drawing")
+    if drawn:  # (only then: a session without drawings keeps its shape)
+        entered["drawn_by_child"] = drawn
+    return entered
 
 
 def _record(store: Store, session_id: str) -> Dict[str, Any]:
@@ -166,8 +177,8 @@ def _record(store: Store, session_id: str) -> Dict[str, Any]:
             "problems": verdict.problems}
 
 
-def _answer(answer, review: Optional[ReviewInfo]) -> Dict[str, Any]:
-    return {
+def _answer(answer, review: Optional[ReviewInfo], drawings: Dict[str, DrawingInfo]) -> Dict[str, Any]:
+    row = {
         "id": answer.id,
         "order": answer.seq,
         "activity": answer.activity,
@@ -184,6 +195,20 @@ def _answer(answer, review: Optional[ReviewInfo]) -> Dict[str, Any]:
         "included": review.included if review else True,
         "note": review.note if review else None,  # the practitioner's, never the child's words
     }
+    if answer.drawing_id or answer.kind == "drawing":  # (only then: a session without drawings keeps its shape)
+        row["drawing_id"] = answer.drawing_id
+        if answer.kind == "drawing":
+            row["drawing"] = _drawing(answer.drawing_id, drawings.get(answer.drawing_id or ""))
+    return row
+
+
+def _drawing(drawing_id: Optional[str], drawing: Optional[DrawingInfo]) -> Dict[str, Any]:
+    """The drawing an answer is: the PNG itself (base64), so that the content hash covers its pixels;
+    all but the id null when it was not kept (a practice session's, or one erased since)."""
+    if drawing is None:
+        return {"id": drawing_id, "sha256": None, "width": None, "height": None, "png_base64": None}
+    return {"id": drawing.id, "sha256": drawing.sha256, "width": drawing.width, "height": drawing.height,
+            "png_base64": base64.b64encode(drawing.png).decode("ascii")}
 
 
 def _choices(pack: PromptPack, done: List[str], rows: List[Dict[str, Any]]) -> List[Dict[str, Any]]:

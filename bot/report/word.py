@@ -7,12 +7,13 @@ text runs (`w:t`), which Word never reads as a field or a link, whatever they ho
 XML cannot hold are marked, and each line ending becomes one Word line break."""
 from __future__ import annotations
 
+import base64
 import io
 import re
 from typing import Any, Callable, Dict, List
 
 from docx import Document
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 
 # XML (and so Word) cannot hold these characters at all (control characters, lone surrogates)
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -20,6 +21,8 @@ NOT_IN_XML_MARK = "\ufffd"  # shown in their place; the record and the other for
 WORDS_FONT = "Arial"  # the child's words: a sans-serif apart from the report's own type
 WORDS_SIZE = Pt(12)
 PROMPT_SIZE = Pt(8.5)
+DRAWING_WIDTH = Cm(12)  # a drawing: this wide, unless that would make it taller than
+DRAWING_HEIGHT = Cm(18)
 
 
 def render_word(title: str, sections: List[Dict[str, Any]], wording: Dict[str, Any], footer: str,
@@ -61,7 +64,9 @@ def _block(document, block: Dict[str, Any], wording: Dict[str, Any], local_time)
 
 
 def _answer(document, block: Dict[str, Any], wording: Dict[str, Any]) -> None:
-    if block["text"] is not None:
+    if "drawing" in block:
+        _drawing(document, block["drawing"])
+    elif block["text"] is not None:
         _words(document.add_paragraph(), f"“{block['text']}”")
         if block["kind_note"]:
             document.add_paragraph().add_run(block["kind_note"]).italic = True
@@ -78,6 +83,20 @@ def _answer(document, block: Dict[str, Any], wording: Dict[str, Any]) -> None:
         note = document.add_paragraph()
         note.add_run(wording["practitioner_note"] + " ").bold = True
         note.add_run(word_text(block["note"]))
+
+
+def _drawing(document, drawing: Dict[str, Any]) -> None:
+    """The drawing itself (the PNG exactly as kept), DRAWING_WIDTH wide (or DRAWING_HEIGHT high, if
+    that is less), its alt text set, then its caption; only the caption if it was not kept."""
+    if drawing["png_base64"]:
+        png = base64.b64decode(drawing["png_base64"])
+        width, height = drawing["width"] or 1, drawing["height"] or 1
+        size = {"width": DRAWING_WIDTH} if DRAWING_WIDTH * height / width <= DRAWING_HEIGHT else {"height": DRAWING_HEIGHT}
+        document.add_paragraph().add_run().add_picture(io.BytesIO(png), **size)
+        document.inline_shapes[-1]._inline.docPr.set("descr", xml_safe(drawing["alt"]))
+    caption = document.add_paragraph().add_run(word_text(drawing["caption"]))
+    caption.font.size = PROMPT_SIZE
+    caption.italic = True
 
 
 def _words(paragraph, text: str) -> None:
