@@ -7,7 +7,7 @@ import json
 import sys
 from datetime import timedelta
 from pathlib import Path
-from typing import List, Optional, Union
+from typing import Any, Dict, List, Optional, Union
 
 from bot.config import PROJECT_ROOT, SettingsError, load_settings
 
@@ -509,9 +509,20 @@ def _transcript(args) -> None:
     session = store.get_session(args.session_id)
     if session is None:
         raise CommandError(f"no session has the id {args.session_id!r}")
+    from bot.report.outline import drawing_id_of
+    from bot.store.drawings import Drawings
+
     turns = store.transcript(args.session_id)
     Reviews(store).audit(f"command line ({getpass.getuser()})", "view_transcript",
                          case_reference=session.case_reference, session_id=session.id)
+    # a child's turn that sent a drawing: the drawing named by its SHA-256, not the payload
+    sent = {t.seq: drawing_id_of(t.payload) for t in turns if t.speaker == "child" and t.input == "drawing"}
+    kept = Drawings(store).of_session(session.id) if sent else {}
+
+    def drawing(t) -> Optional[Dict[str, Any]]:
+        found = kept.get(sent[t.seq] or "")
+        return {"id": sent[t.seq], "sha256": found.sha256 if found else None, "kept": found is not None}
+
     if args.format == "json":
         rows = [
             {
@@ -524,6 +535,7 @@ def _transcript(args) -> None:
                 "entered_by": t.entered_by,
                 "scribe": t.scribe,
                 "at": t.at.isoformat(),
+                **({"drawing": drawing(t)} if t.seq in sent else {}),
             }
             for t in turns
         ]
@@ -534,7 +546,11 @@ def _transcript(args) -> None:
         if t.speaker == "bot":
             shown = t.buttons or shown
         title = next((b.get("title") for b in shown if b.get("payload") == t.payload), t.payload)
-        said = t.text if t.text is not None else f"[tapped {title}]"
+        if t.seq in sent:
+            sha256 = drawing(t)["sha256"]
+            said = f"[drawing {sha256[:12]}]" if sha256 else "[drawing, not kept]"
+        else:
+            said = t.text if t.text is not None else f"[tapped {title}]"
         buttons = " ".join(f"[{b.get('title')}]" for b in (t.buttons or []))
         scribed = f"  (written down by {t.scribe})" if t.entered_by == "practitioner" else ""
         lines.append(f"{t.at:%H:%M:%S} {t.speaker:>5}: {said}{'  ' + buttons if buttons else ''}{scribed}")

@@ -45,17 +45,9 @@ def drawn(store, session):
     store.record_answer(session.id, activity="warm_up", prompt_key="warm_up_likes",
                         prompt_text="Tell me about something you like doing.", kind="answer",
                         text="I like football", message_id="m-typed")
-    clean = clean_png(a_drawing())
-    drawing_id = Drawings(store).keep(session.id, "m-draw", clean)
-    store.record_child_turn(session.id, "m-draw", input="drawing", text=None,
-                            payload='/inform{"drawing":"%s"}' % drawing_id)
-    store.record_answer(session.id, activity="three_houses", prompt_key="three_houses_good", prompt_text=QUESTION,
-                        kind="drawing", text=None, message_id="m-draw", drawing_id=drawing_id)
-    store.record_child_turn(session.id, "m-words", input="typed", text=WORDS)
-    store.record_answer(session.id, activity="three_houses", prompt_key="drawing_words", prompt_text=WORDS_PROMPT,
-                        kind="answer", text=WORDS, message_id="m-words", drawing_id=drawing_id)
+    made = _draw(store, session)
     store.mark_ended(session.id, "completed")
-    return session, clean, drawing_id
+    return made
 
 
 def test_the_json_carries_the_png_and_its_words_point_to_it(store, pack, drawn):
@@ -136,3 +128,113 @@ def test_a_session_without_drawings_keeps_its_shape(store, pack, session):
     assert set(summary["session"]["entered"]) == {"typed_by_child", "tapped_by_child", "written_down"}
     assert "<img" not in render(summary, "html") and "pixels, SHA-256" not in render(summary, "md")
     assert not Document(io.BytesIO(render(summary, "docx"))).inline_shapes
+
+
+def test_an_unkept_drawing_is_said_so_in_every_format(store, pack, session):
+    """A drawing answer whose picture is not kept (as in practice) is named, never a crash."""
+    store.record_answer(session.id, activity="three_houses", prompt_key="three_houses_good", prompt_text=QUESTION,
+                        kind="drawing", text=None, message_id="m-draw", drawing_id="not-kept")
+    summary = build_summary(store, pack, session.id, "Europe/London")
+    assert summary["answers"][0]["drawing"] == {"id": "not-kept", "sha256": None, "width": None, "height": None,
+                                                "png_base64": None}
+    not_kept = wording()["drawing"]["not_kept"]
+    assert not_kept in render(summary, "md") and "<img" not in render(summary, "html")
+    word = Document(io.BytesIO(render(summary, "docx")))
+    assert not word.inline_shapes and not_kept in [p.text for p in word.paragraphs]
+
+
+def test_the_transcript_command_names_the_drawing_not_its_payload(store, drawn, database_url, data_key,
+                                                                  monkeypatch, capsys):
+    from bot.cli import main
+
+    session, clean, drawing_id = drawn
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("OWN_WORDS_DATA_KEY", data_key)
+    assert main(["transcript", session.id]) == 0
+    text = capsys.readouterr().out
+    assert f"child: [drawing {clean.sha256[:12]}]" in text and "/inform" not in text
+    assert main(["transcript", session.id, "--format", "json"]) == 0
+    [turn] = [t for t in json.loads(capsys.readouterr().out) if t["input"] == "drawing"]
+    assert turn["drawing"] == {"id": drawing_id, "sha256": clean.sha256, "kept": True}
+
+
+# The review pages, through Flask's test client (as tests/test_web_security.py)
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def app(database_url, data_key, chain_key):
+    from bot.config import Settings
+    from bot.web import create_app
+    from tests.servers import free_port
+
+    settings = Settings(
+        database_url=database_url, data_key=data_key, rasa_port=free_port(), action_port=free_port(),
+        report_time_zone="Europe/London", web_secret_key="test-secret-" + data_key, chain_key=chain_key,
+    )
+    app = create_app(settings)
+    accounts = app.extensions["own_words"]["accounts"]
+    accounts.add("alex", PASSWORD, "fca", "Alex Morgan")
+    accounts.add("robin", PASSWORD, "fca", "Robin Lee")
+    return app
+
+
+def logged_in(app, name="alex"):
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf[-_]token"[^>]*(?:value|content)="([^"]+)"', page).group(1)
+    assert client.post("/login", data={"name": name, "password": PASSWORD, "csrf_token": token}).status_code == 302
+    return client
+
+
+@pytest.fixture
+def drawn_online(app):
+    """The `drawn` session, owned by alex, in the web app's own store."""
+    from bot.dialogue.sessions import start_session
+
+    own = app.extensions["own_words"]
+    store, pack = own["store"], own["pack"]
+    owner = own["accounts"].by_name("alex")
+    session = start_session(store, pack, case_reference="CASE-D", child_name="Zoë", age=6, language="en",
+                            practitioner="Alex Morgan", owner_id=owner.id)
+    return _draw(store, session)
+
+
+def _draw(store, session):
+    """The child answers a question with a drawing, then says what it shows."""
+    clean = clean_png(a_drawing())
+    drawing_id = Drawings(store).keep(session.id, "m-draw", clean)
+    store.record_child_turn(session.id, "m-draw", input="drawing", text=None,
+                            payload='/inform{"drawing":"%s"}' % drawing_id)
+    store.record_answer(session.id, activity="three_houses", prompt_key="three_houses_good", prompt_text=QUESTION,
+                        kind="drawing", text=None, message_id="m-draw", drawing_id=drawing_id)
+    store.record_child_turn(session.id, "m-words", input="typed", text=WORDS)
+    store.record_answer(session.id, activity="three_houses", prompt_key="drawing_words", prompt_text=WORDS_PROMPT,
+                        kind="answer", text=WORDS, message_id="m-words", drawing_id=drawing_id)
+    return session, clean, drawing_id
+
+
+def test_the_review_page_and_transcript_show_the_drawing_served_to_its_owner_alone(app, drawn_online):
+    session, clean, drawing_id = drawn_online
+    client = logged_in(app)
+    src = f"/sessions/{session.id}/drawings/{drawing_id}.png"
+    page = client.get(f"/sessions/{session.id}").get_data(as_text=True)
+    assert f'<img src="{src}" alt="Zoë&#39;s drawing"' in page
+    assert page.index(src) < page.index(WORDS_PROMPT) < page.index(WORDS)  # (the page: each prompt first)
+    transcript = client.get(f"/sessions/{session.id}/transcript").get_data(as_text=True)
+    assert f'<img src="{src}"' in transcript and "/inform" not in transcript
+
+    picture = client.get(src)
+    assert picture.status_code == 200 and picture.mimetype == "image/png"
+    assert picture.headers["Cache-Control"] == "no-store"
+    assert picture.data == clean.png and pixels(picture.data) == pixels(clean.png)
+    events = app.extensions["own_words"]["store"]
+    from bot.store.reviews import Reviews
+
+    assert "view_drawing" in [e["action"] for e in Reviews(events).audit_events("CASE-D")]
+
+    assert client.get(f"/sessions/{session.id}/drawings/no-such-drawing.png").status_code == 404
+    assert logged_in(app, "robin").get(src).status_code == 404  # another practitioner's session
+    stranger = app.test_client().get(src)
+    assert stranger.status_code == 302 and "/login" in stranger.headers["Location"]

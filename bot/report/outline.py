@@ -3,6 +3,7 @@ render the same way. The child's words go into the blocks exactly as stored; the
 them comes from templates/wording.yml."""
 from __future__ import annotations
 
+import json
 from typing import Any, Dict, List, Optional
 
 
@@ -201,3 +202,15 @@ def fill(text: str, values: Dict[str, Any]) -> str:
     for key, value in values.items():
         text = text.replace("{" + key + "}", str(value))
     return text
+
+
+def drawing_id_of(payload: Optional[str]) -> Optional[str]:
+    """The id of the drawing a child's turn sent (its payload `/inform{"drawing":"<id>"}`), or None."""
+    if not payload or not payload.startswith("/inform{"):
+        return None
+    try:
+        entities = json.loads(payload[len("/inform"):])
+    except ValueError:
+        return None
+    drawing = entities.get("drawing") if isinstance(entities, dict) else None
+    return drawing if isinstance(drawing, str) else None

@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from bot.report.outline import Entered, details, flag_details
+from bot.report.outline import Entered, details, drawing_block, drawing_id_of, fill, flag_details
 from bot.report.render import localised, render, wording as report_wording
 from bot.report.summary import build_summary
+from bot.store.drawings import Drawings
 from bot.store.flags import FlagError, Flags
 from bot.store.repository import SessionInfo
 from bot.store.reviews import ReviewError, Reviews
@@ -57,7 +58,7 @@ def session_page(session_id: str):
     return render_template(
         "review.html", session=session, summary=summary, details=details(zone_summary, words),
         report=words, words=services.wording()["practitioner"], user=current_user.info, flags=zone_summary["flags"],
-        flag_details=flag_details, entered=Entered(summary, words),
+        flag_details=flag_details, entered=Entered(summary, words), drawing_block=drawing_block,
         own_pages=[(key, services.pack().title(key)) for key in services.pack().own_pages],
     )
 
@@ -98,8 +99,28 @@ def transcript(session_id: str):
     session = own_session(session_id)
     reviews().audit(current_user.info.name, "view_transcript", case_reference=session.case_reference,
                     session_id=session.id)
-    return render_template("transcript.html", session=session, turns=services.store().transcript(session.id),
+    turns = services.store().transcript(session.id)
+    # a child's turn that sent a drawing: the picture (served by `drawing`), not its payload
+    sent = {t.seq: drawing_id_of(t.payload) for t in turns if t.speaker == "child" and t.input == "drawing"}
+    kept = Drawings(services.store()).of_session(session.id) if sent else {}
+    report = report_wording()
+    return render_template("transcript.html", session=session, turns=turns, sent=sent, kept=kept, report=report,
+                           drawing_alt=fill(report["drawing"]["alt"], {"child_name": session.child_name}),
                            words=services.wording()["practitioner"], user=current_user.info)
+
+
+@blueprint.route("/sessions/<session_id>/drawings/<drawing_id>.png")
+@login_required
+def drawing(session_id: str, drawing_id: str):
+    """A drawing the child made, as kept: only to the session's owner, never cached."""
+    session = own_session(session_id)
+    found = Drawings(services.store()).get(session.id, drawing_id)
+    if found is None:
+        abort(404)
+    reviews().audit(current_user.info.name, "view_drawing", case_reference=session.case_reference,
+                    session_id=session.id, detail={"drawing": found.id})
+    return Response(found.png, mimetype="image/png",
+                    headers={"Cache-Control": "no-store", "Content-Disposition": "inline"})
 
 
 @blueprint.route("/sessions/<session_id>/export.<fmt>")
