@@ -238,3 +238,21 @@ def test_the_review_page_and_transcript_show_the_drawing_served_to_its_owner_alo
     assert logged_in(app, "robin").get(src).status_code == 404  # another practitioner's session
     stranger = app.test_client().get(src)
     assert stranger.status_code == 302 and "/login" in stranger.headers["Location"]
+
+
+def test_a_drawings_alt_text_and_caption_are_escaped_in_every_format(store, pack):
+    """The child's chosen name goes into the drawing's alt text and caption: shown as typed, never markup."""
+    from bot.dialogue.sessions import start_session
+
+    name = 'Zoë "<b>{x}</b>" *_'
+    session = start_session(store, pack, case_reference="CASE-E", child_name=name, age=6, language="en",
+                            practitioner="Alex")
+    _, clean, _ = _draw(store, session)
+    summary = build_summary(store, pack, session.id, "Europe/London")
+    html = render(summary, "html")
+    assert '<b>{x}' not in html and 'alt="Zoë &#34;&lt;b&gt;{x}&lt;/b&gt;&#34; *_&#39;s drawing"' in html
+    word = Document(io.BytesIO(render(summary, "docx")))
+    assert word.inline_shapes[0]._inline.docPr.get("descr") == f"{name}'s drawing"
+    assert f"{name}'s drawing (1024 × 768 pixels, SHA-256 {clean.sha256})." in [p.text for p in word.paragraphs]
+    markdown = render(summary, "md")
+    assert "<b>" not in markdown and "\\*\\_ made a drawing" in markdown

@@ -6,7 +6,11 @@ child's words are put in unchanged. Every value that is not a fixed word of ours
 format (escape.py says how): HTML is autoescaped, so words that look like markup show as typed; in
 Markdown the child's words are a code block inside a quote, so a Markdown viewer shows them
 literally too and the file holds them character for character, and every other value is escaped
-explicitly (the `md` filter), since HTML's escaping would show as `&amp;` there."""
+explicitly (the `md` filter), since HTML's escaping would show as `&amp;` there.
+
+A drawing the child made (outline.drawing_block) is an inline `data:` image in HTML and the picture
+in Word; Markdown cannot hold a picture, so it names the drawing by its SHA-256; the JSON holds its
+PNG (base64), which the content hash therefore covers."""
 from __future__ import annotations
 
 import json

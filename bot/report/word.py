@@ -1,6 +1,7 @@
 """The summary as a Word document (python-docx), laid out to paste into a court report: headings,
 the child's words in quotation marks in a type of their own, the prompt in smaller type after each
-quote, and the practitioner's notes labelled as theirs.
+quote, and the practitioner's notes labelled as theirs. A drawing the child made is the picture
+itself (its PNG exactly as kept, 12 cm wide, its alt text set), captioned with its SHA-256.
 
 Every value that is not a fixed word of ours goes through `word_text`: python-docx puts it in plain
 text runs (`w:t`), which Word never reads as a field or a link, whatever they hold; only characters
