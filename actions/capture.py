@@ -21,6 +21,7 @@ from bot.dialogue.control_check import (
     asks_control_check,
     record_control_check_reply,
 )
+from bot.dialogue.drawing import DRAWING_QUESTION, DRAWING_SLOT, asks_drawing_words, record_drawing_words
 from bot.dialogue.flow import question_order
 from bot.dialogue.read_back import activities_heard, activity_after
 from bot.pack.prompt_pack import Activity
@@ -52,6 +53,7 @@ class ActivityFormValidation(FormValidationAction):
         chooser = activity.order_chosen_by
         chosen = tracker.get_slot(chooser) if chooser else None
         questions = question_order(domain_slots, chooser, activity.parts, chosen)
+        questions = asks_drawing_words(tracker.get_slot(DRAWING_SLOT), questions)
         return asks_check(tracker.get_slot(CONCERN_SLOT), asks_control_check(tracker.get_slot(CONTROL_SLOT), questions))
 
     async def get_validation_events(
@@ -70,6 +72,8 @@ class ActivityFormValidation(FormValidationAction):
             return await self._check_answered(dispatcher, tracker, activity, prompt_text, about, required)
         if question == CONTROL_CHECK:
             return await self._control_checked(dispatcher, tracker, activity, prompt_text, buttons, about)
+        if question == DRAWING_QUESTION:
+            return await self._drawing_described(dispatcher, tracker, activity, prompt_text, about)
         outcome = await asyncio.to_thread(
             record_reply,
             get_store(),
@@ -93,6 +97,8 @@ class ActivityFormValidation(FormValidationAction):
             events.append(SlotSet("rephrase", outcome.rephrase))
         if outcome.last_words is not None:
             events.append(SlotSet("last_words", outcome.last_words))
+        if outcome.drawing:  # what it shows is asked next
+            events.append(SlotSet(DRAWING_SLOT, outcome.drawing))
         if tracker.get_slot(CONTROL_SLOT):  # the words looked like a control: the check comes next
             events.append(SlotSet(CHECKED_SLOT, question))
         if activity.for_each_activity:
@@ -122,6 +128,28 @@ class ActivityFormValidation(FormValidationAction):
             events += [SlotSet(checked, None), SlotSet("rephrase", bool(outcome.rephrase))]
         if outcome.close_question and checked:
             events += [SlotSet(follow_up, NOT_ASKED) for follow_up in activity.follow_ups.get(checked, ())]
+        return events
+
+    async def _drawing_described(self, dispatcher, tracker, activity, prompt_text, about) -> List[EventType]:
+        """The child's words about their drawing (bot/dialogue/drawing.py)."""
+        outcome = await asyncio.to_thread(
+            record_drawing_words, get_store(), tracker.sender_id, drawing=tracker.get_slot(DRAWING_SLOT),
+            activity=activity.key, prompt_text=prompt_text, reply=Reply.from_latest_message(tracker.latest_message),
+            about_activity=about,
+        )
+        if outcome.say:
+            dispatcher.utter_message(response=outcome.say)
+        events: List[EventType] = [SlotSet(DRAWING_QUESTION, None)]
+        if outcome.rephrase is not None:
+            events.append(SlotSet("rephrase", outcome.rephrase))
+        if outcome.slot_value is None and not outcome.drawing:
+            return events  # asked again
+        # answered; another drawing sent instead is asked about in its turn
+        events.append(SlotSet(DRAWING_SLOT, outcome.drawing))
+        if outcome.last_words is not None:
+            events.append(SlotSet("last_words", outcome.last_words))
+        if tracker.get_slot(CONTROL_SLOT):
+            events.append(SlotSet(CHECKED_SLOT, DRAWING_QUESTION))
         return events
 
     async def _check_answered(self, dispatcher, tracker, activity, prompt_text, about, required) -> List[EventType]:

@@ -26,9 +26,10 @@ def start_steps(key):
 
 
 def questions(form):
-    """A form's questions; the two checks (first in every form) are asked only after a concern, or words
-    that looked like a control."""
-    return [s for s in domain["forms"][form]["required_slots"] if s not in ("safeguarding_check", "control_check")]
+    """A form's questions; the three checks (first in every form) are asked only after a concern, words
+    that looked like a control, or a drawing."""
+    return [s for s in domain["forms"][form]["required_slots"]
+            if s not in ("safeguarding_check", "control_check", "drawing_words")]
 
 
 def with_choices(plan):

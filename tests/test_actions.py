@@ -110,13 +110,14 @@ def test_next_activity_follows_the_sessions_plan_with_the_next_form_empty(action
     _, events = run(ActionNextActivity(), Tracker.from_dict(state))
     assert slot_events(events) == {
         "activity": "understanding", "rephrase": False, "activities_started": ["warm_up", "understanding"],
-        "safeguarding_check": None, "control_check": None, "understanding_why": None, "understanding_next": None,
+        "safeguarding_check": None, "control_check": None, "drawing_words": None, "understanding_why": None,
+        "understanding_next": None,
     }
     # understanding is done: the child is offered the choosable activities that come next
     state["slots"].update(activity="understanding", activities_started=["warm_up", "understanding"])
     _, events = run(ActionNextActivity(), Tracker.from_dict(state))
     assert slot_events(events) == {"activity": "choose_next", "rephrase": False, "safeguarding_check": None,
-                                   "control_check": None, "choose_next_activity": None}
+                                   "control_check": None, "drawing_words": None, "choose_next_activity": None}
     dispatcher, _ = run(ActionAskChooseNextActivity(), Tracker.from_dict(state))
     [offer] = dispatcher.messages
     assert offer["response"] == "utter_ask_choose_next_activity"

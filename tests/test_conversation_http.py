@@ -28,7 +28,7 @@ WALK_PLAN = [key for key in CATALOGUE["default_plan"]
 PLAN = WALK_PLAN + ["closing"]
 QUESTIONS = [
     (key, slot) for key in PLAN for slot in DOMAIN["forms"][f"{key}_form"]["required_slots"]
-    if slot not in ("safeguarding_check", "control_check")
+    if slot not in ("safeguarding_check", "control_check", "drawing_words")
 ]
 PRACTITIONER = "Alex Morgan"
 WORDING = Wording(PRACTITIONER)

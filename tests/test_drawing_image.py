@@ -14,7 +14,7 @@ from PIL import Image, ImageCms
 from PIL.PngImagePlugin import PngInfo
 
 from bot.store.drawing_image import (
-    CODES, MAX_DRAWING_BYTES, MAX_DRAWING_SIDE, MESSAGES, PNG_SIGNATURE, DrawingRefused, clean_png,
+    CODES, NOT_ASKED, MAX_DRAWING_BYTES, MAX_DRAWING_SIDE, MESSAGES, PNG_SIGNATURE, DrawingRefused, clean_png,
 )
 
 
@@ -160,7 +160,7 @@ def test_an_animated_png_is_refused():
 
 
 def test_every_refusal_is_a_value_error_with_a_message_for_the_practitioner():
-    assert set(MESSAGES) == set(CODES)
+    assert set(MESSAGES) == {*CODES, NOT_ASKED}
     for code in CODES:
         error = DrawingRefused(code)
         assert isinstance(error, ValueError) and error.code == code

@@ -75,8 +75,8 @@ def add_activity(project: Path) -> None:
         domain["slots"][question] = slot
         domain["responses"][f"utter_ask_{question}"] = wordings(bands)
     domain["slots"]["activity"]["values"].append(KEY)
-    domain["forms"][f"{KEY}_form"] = {"required_slots": ["safeguarding_check", "control_check", *QUESTIONS]}
-    for check in ("safeguarding_check", "control_check"):
+    domain["forms"][f"{KEY}_form"] = {"required_slots": ["safeguarding_check", "control_check", "drawing_words", *QUESTIONS]}
+    for check in ("safeguarding_check", "control_check", "drawing_words"):
         domain["slots"][check]["mappings"][0]["conditions"].append({"active_loop": f"{KEY}_form",
                                                                      "requested_slot": check})
     domain["actions"].append(f"validate_{KEY}_form")

@@ -870,3 +870,137 @@ def test_the_api_marks_words_written_down_by_the_practitioner_and_refuses_a_scri
     assert api.post(f"/api/sessions/{session_id}/scribing", {"on": False}).json() == {"scribing": False}
     assert api.post(f"/api/sessions/{session_id}/scribing", {"on": "no"}).status_code == 400
     assert servers.store().verify(session_id).intact
+
+
+# --- drawing as an answer (issue 20) --------------------------------------------------------------
+
+def picture_png(colour=(215, 38, 61), size=(1024, 768)) -> bytes:
+    """A drawing as the canvas sends one: a PNG, on white, with a shape in one colour."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, "white")
+    ImageDraw.Draw(image).rectangle((200, 200, 700, 500), fill=colour)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def send_drawing(servers, api, session_id, data: bytes, message_id=None):
+    return requests.post(f"{servers.web_url}/api/sessions/{session_id}/drawings",
+                         params={"message_id": message_id or uuid.uuid4().hex}, data=data,
+                         headers={**api.headers, "Content-Type": "image/png"}, timeout=120)
+
+
+def test_a_drawing_through_the_api_is_kept_once_described_and_bad_pictures_are_refused(servers):
+    from PIL import Image
+
+    from bot.store.drawings import Drawings
+
+    api = Api(servers, "alex")
+    session_id = api.new_session(case_reference="DRAW-API", age=6, plan=["three_wishes"])
+    asked = api.say(session_id, payload="/start")["messages"][-1]
+    first_wish = WORDING.text("utter_ask_three_wishes_first", "age_4_7")
+    assert (asked["text"], asked.get("drawing")) == (first_wish, True)  # the page offers Draw here
+    # bad pictures: refused with a clear reason, nothing kept, the question still waiting
+    for data, status, reason in ((b"GIF89a" + b"\0" * 100, 400, "not_png"),
+                                 (b"\x89PNG\r\n\x1a\n" + b"\0" * (2 * 1024 * 1024), 413, "too_large"),
+                                 (picture_png()[:300], 400, "unreadable")):
+        refused = send_drawing(servers, api, session_id, data)
+        assert (refused.status_code, refused.json()["error"], refused.json()["reason"]) == (status, "drawing_refused", reason)
+        assert refused.json()["message"].startswith("The drawing was not kept")
+    assert send_drawing(servers, api, session_id, picture_png(), message_id="../x").status_code == 400
+    assert rows_of(servers, "drawings", session_id) == 0
+
+    message_id = uuid.uuid4().hex
+    sent = send_drawing(servers, api, session_id, picture_png(), message_id=message_id)
+    assert sent.status_code == 200, sent.text
+    describe = WORDING.text("utter_ask_drawing_words", "age_4_7")
+    assert [m["text"] for m in sent.json()["messages"]] == [describe]
+    assert "drawing" not in sent.json()["messages"][-1]
+    again = send_drawing(servers, api, session_id, picture_png(), message_id=message_id)  # a retry: kept once
+    assert (again.status_code, again.json()["messages"]) == (200, sent.json()["messages"])
+    assert rows_of(servers, "drawings", session_id) == 1
+    # "What does it show?" takes words, not another drawing
+    not_asked = send_drawing(servers, api, session_id, picture_png((30, 99, 214)))
+    assert (not_asked.status_code, not_asked.json()["error"]) == (409, "drawing_not_asked")
+
+    next_question = api.say(session_id, message="  My dog Biscuit\nand a rainbow  ")["messages"][-1]
+    assert (next_question["text"], next_question.get("drawing")) == (
+        WORDING.text("utter_ask_three_wishes_second", "age_4_7"), True)
+
+    store = servers.store()
+    drawn, words = store.answers(session_id)
+    assert (drawn.prompt_key, drawn.prompt_text, drawn.kind, drawn.text, drawn.entered_by) == (
+        "three_wishes_first", first_wish, "drawing", None, "child")
+    assert (words.prompt_key, words.prompt_text, words.text, words.drawing_id) == (
+        "drawing_words", describe, "  My dog Biscuit\nand a rainbow  ", drawn.drawing_id)
+    kept = Drawings(store).get(session_id, drawn.drawing_id)
+    import io
+    assert Image.open(io.BytesIO(kept.png)).convert("RGB").tobytes() == Image.open(
+        io.BytesIO(picture_png())).convert("RGB").tobytes()  # the same pixels, re-encoded
+    assert "intact" in servers.cli("verify", session_id)
+    child_turns = [t for t in store.transcript(session_id) if t.speaker == "child"]
+    assert [t.input for t in child_turns] == ["button", "drawing", "typed"]
+    # nothing of the drawing in the clear in the database file
+    assert kept.png not in Path(servers.settings["DATABASE_URL"].removeprefix("sqlite:///")).read_bytes()
+
+
+def test_a_five_year_old_draws_a_wish_says_what_it_shows_and_the_practitioner_finds_it_everywhere(
+        servers, browser, tmp_path):
+    from docx import Document
+    from PIL import Image
+
+    from tests.test_draw_widget import stroke
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    log_in(page, servers)
+    session_id = start_in_browser(page, servers, 5, ["three_wishes"], case="DRAW-5")
+    wait_for_question(page, WORDING.text("utter_ask_three_wishes_first", "age_4_7"))
+    draw = page.locator("#draw")
+    assert draw.is_visible() and draw.inner_text() == WEB_WORDING["draw"]["button"]
+    draw.click()
+    page.wait_for_selector("canvas")
+    page.get_by_role("button", name=WEB_WORDING["draw"]["colours"]["blue"]).click()
+    for y in (250, 384, 520):
+        stroke(page, y=y)
+    screenshot(page, "drawing-canvas-4-7")
+    check_accessibility(page)
+    page.get_by_role("button", name=WEB_WORDING["draw"]["send"]).click()
+    wait_for_question(page, WORDING.text("utter_ask_drawing_words", "age_4_7"))
+    assert page.locator("canvas").count() == 0 and page.locator("#draw").is_hidden()
+    page.fill("#typed", "Me and mum at the seaside")
+    page.click("#send")
+    wait_for_question(page, WORDING.text("utter_ask_three_wishes_second", "age_4_7"))
+    assert page.locator("#draw").is_visible()
+    context.close()
+
+    store = servers.store()
+    drawn, words = store.answers(session_id)[:2]
+    assert (drawn.kind, words.text, words.drawing_id) == ("drawing", "Me and mum at the seaside", drawn.drawing_id)
+    from bot.store.drawings import Drawings
+    kept = Image.open(__import__("io").BytesIO(Drawings(store).get(session_id, drawn.drawing_id).png)).convert("RGB")
+    assert kept.size == (1024, 768) and kept.getpixel((500, 384)) == (30, 99, 214)  # draw.js's blue, where drawn
+
+    review = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = review.new_page()
+    log_in(page, servers)
+    page.goto(f"{servers.web_url}/sessions/{session_id}")
+    pictures = page.locator("figure.drawing img")
+    assert pictures.count() == 1 and pictures.first.evaluate("img => img.naturalWidth") == 1024
+    assert page.locator("blockquote.words").first.inner_text() == "Me and mum at the seaside"
+    screenshot(page, "review-drawing", full_page=True)
+    with page.expect_download() as download:
+        page.click("a[href$='export.docx']")
+    word = Document(str(download.value.path()))
+    assert len(word.inline_shapes) == 1
+    with page.expect_download() as download:
+        page.click("a[href$='export.html']")
+    printable = tmp_path / "summary.html"
+    download.value.save_as(printable)
+    page.goto(printable.as_uri())
+    assert page.locator("img").evaluate_all("imgs => imgs.filter(i => i.naturalWidth === 1024).length") == 1
+    screenshot(page, "summary-drawing", full_page=True)
+    review.close()

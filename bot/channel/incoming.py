@@ -2,7 +2,8 @@
 
 A request is `{"sender": SESSION_ID, "message": TEXT}` for words the child typed, or
 `{"sender": SESSION_ID, "payload": "/intent"}` for a button they tapped (a choice button's payload
-is `/choose{"choice":"value"}`), with an optional
+is `/choose{"choice":"value"}`), or `{"sender": SESSION_ID, "drawing": DRAWING_ID}` for a drawing the web
+app has already checked and kept (bot/store/drawings.py), with an optional
 `"message_id"` the client keeps when it retries, so that a retried message is handled once, and,
 for typed words only, an optional `"scribed_by"`: the name of the practitioner who typed what the
 child said (scribing; a button the child taps is always the child's).
@@ -18,6 +19,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Collection, FrozenSet, Iterable, Mapping, Optional
 
+from bot.dialogue.capture import DRAWING_INPUT
+
 MAX_MESSAGE_CHARS = 20_000
 MAX_SCRIBE_CHARS = 200  # as the users' display names (bot/store/models.py)
 # fullmatch, not match with ^...$: "$" also matches before a final line break ("abc\n").
@@ -25,6 +28,9 @@ MAX_SCRIBE_CHARS = 200  # as the users' display names (bot/store/models.py)
 _MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # "/intent", or a choice button's '/choose{"choice":"value"}'
 _PAYLOAD = re.compile(r'/([a-z][a-z0-9_]{0,63})(\{"choice": ?"[A-Za-z0-9_]{1,64}"\})?')
+# a drawing's id, as bot/store/drawings.py makes them (a UUID)
+_DRAWING_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+DRAWING_INTENT = "inform"  # a drawing is an answer like typed words (bot/dialogue/capture.py)
 CHOICE_INTENT = "choose"
 # The chat page's own buttons (bot/web/templates/chat.html), its first message, and /repeat,
 # which the API documents (README); every other button intent comes from the domain's responses.
@@ -45,13 +51,18 @@ class BadRequest(ValueError):
 class Incoming:
     sender: str
     message_id: str
-    input: str  # "typed" or "button"
-    text: str  # the typed words exactly, or the button's payload
+    input: str  # "typed", "button" or "drawing"
+    text: str  # the typed words exactly, or the button's payload (for a drawing, one the channel made)
     scribe: Optional[str] = None  # the practitioner who typed the child's words for them
+    drawing: Optional[str] = None  # the id of the drawing sent (input "drawing")
 
     @property
     def is_typed(self) -> bool:
         return self.input == "typed"
+
+
+def valid_message_id(message_id: Any) -> bool:
+    return isinstance(message_id, str) and _MESSAGE_ID.fullmatch(message_id) is not None
 
 
 def parse_incoming(body: Any, known_intents: Collection[str]) -> Incoming:
@@ -64,14 +75,22 @@ def parse_incoming(body: Any, known_intents: Collection[str]) -> Incoming:
     message_id = body.get("message_id")
     if message_id is None:
         message_id = uuid.uuid4().hex
-    elif not isinstance(message_id, str) or not _MESSAGE_ID.fullmatch(message_id):
+    elif not valid_message_id(message_id):
         raise BadRequest("bad_message_id", "`message_id` must be 1-64 letters, digits, '-' or '_'")
 
-    has_message, has_payload = "message" in body, "payload" in body
-    if has_message == has_payload:
+    has_message, has_payload, has_drawing = "message" in body, "payload" in body, "drawing" in body
+    if has_message + has_payload + has_drawing != 1:
         raise BadRequest(
-            "bad_request", "send either `message` (what the child typed) or `payload` (a button)"
+            "bad_request", "send one of `message` (what the child typed), `payload` (a button) or `drawing` (its id)"
         )
+    if has_drawing:
+        drawing = body["drawing"]
+        if "scribed_by" in body:
+            raise BadRequest("bad_scribed_by", "a drawing is the child's own: `scribed_by` goes with `message` only")
+        if not isinstance(drawing, str) or not _DRAWING_ID.fullmatch(drawing):
+            raise BadRequest("bad_drawing", "`drawing` must be the id the web app gave the drawing it kept")
+        return Incoming(sender, message_id, DRAWING_INPUT, f'/{DRAWING_INTENT}{{"drawing":"{drawing}"}}',
+                        drawing=drawing)
     if has_payload:
         if "scribed_by" in body:
             raise BadRequest("bad_scribed_by", "a button is always the child's own: `scribed_by` goes with `message` only")

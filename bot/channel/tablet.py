@@ -12,7 +12,9 @@ It differs from Rasa's REST channel in these ways:
   a control only when clearly one (bot/channel/typed_controls.py);
 - the NLU pipeline and the safeguarding check run in a worker thread of their own, never on the
   server's event loop, so a slow message holds up no other session's;
-- every message in and out is written to the session's transcript;
+- every message in and out is written to the session's transcript; a reply asking a question a
+  drawing may answer (activities.yml's `drawing`) is marked `"drawing": true`, and a drawing the web
+  app has kept comes in as `{"drawing": ID}`, an answer like typed words (bot/dialogue/capture.py);
 - typed words that may tell of harm (bot/safeguarding/) are flagged for the practitioner before
   Rasa sees them, and reach the dialogue as a `disclosure` with a `concern` entity, so the bot
   answers safely whatever it was doing (they are still the child's answer where one was asked);
@@ -52,6 +54,8 @@ from bot import logs
 from bot.channel import action_response_check, atomic_turn, choice_order, interpolation
 from bot.channel import auth as channel_auth
 from bot.channel.incoming import BadRequest, Incoming, button_intents, parse_incoming
+from bot.dialogue.capture import DRAWING_INPUT
+from bot.pack.prompt_pack import PromptPack
 from bot.channel.typed_controls import ANSWER_INTENT, taken_as
 from bot.channel.verbatim_output import VerbatimOutput
 from bot.config import Settings, load_settings
@@ -66,6 +70,7 @@ from bot.safeguarding.concern import (
     find_concern,
 )
 from bot.safeguarding.lexicon import Lexicon
+from bot.store.drawings import Drawings
 from bot.store.flags import Flags
 from bot.store.repository import BotMessage, Store
 from bot.store.tracker_events import drop_events_after, last_event_id
@@ -94,6 +99,7 @@ class TabletInput(InputChannel):
         self._lexicon: Optional[Lexicon] = None
         self._classifier: Optional[classifier.MeaningClassifier] = None
         self._buttons: Tuple[Any, FrozenSet[str]] = (None, frozenset())  # (domain, its button intents)
+        self._drawing_asks: Optional[FrozenSet[str]] = None
         self._locks: "weakref.WeakValueDictionary[str, asyncio.Lock]" = weakref.WeakValueDictionary()
 
     def blueprint(
@@ -153,6 +159,13 @@ class TabletInput(InputChannel):
             self._load_classifier()
         return self._classifier
 
+    @property
+    def drawing_asks(self) -> FrozenSet[str]:
+        """The responses asking a question a drawing may answer (activities.yml's `drawing`)."""
+        if self._drawing_asks is None:
+            self._drawing_asks = PromptPack.load().drawing_asks()
+        return self._drawing_asks
+
     def _button_intents(self, domain) -> FrozenSet[str]:
         """The intents a button may carry (bot/channel/incoming.py), worked out once for each domain loaded."""
         if self._buttons[0] is not domain:
@@ -174,6 +187,9 @@ class TabletInput(InputChannel):
                 if session.practice:
                     practice.memory.forget(sender)
                 return _error(409, "session_ended", "this session has ended", _say(agent, "utter_session_ended"))
+            if incoming.input == DRAWING_INPUT and not session.practice and not await asyncio.to_thread(
+                    Drawings(store).exists, sender, incoming.drawing):
+                return _error(400, "unknown_drawing", "no drawing of this session has that id: send the picture first")
             # A message stored before whose first try never finished is handled now (its answer,
             # if it got that far, is keyed on the message id and is not stored twice).
             await asyncio.to_thread(
@@ -218,7 +234,8 @@ class TabletInput(InputChannel):
                 logger.error("tablet message not handled, turn undone: %s failed", ", ".join(failed))
                 return _error(503, "not_handled", "the assistant could not answer; send the same message again")
 
-            replies = [BotMessage(m.get("text"), choice_order.arranged(m.get("buttons"))) for m in collector.messages]
+            replies = [BotMessage(m.get("text"), choice_order.arranged(m.get("buttons")),
+                                  offers_drawing=m.get("utter_action") in self.drawing_asks) for m in collector.messages]
             await asyncio.to_thread(store.record_bot_replies, sender, incoming.message_id, replies)
             logger.debug("session %s: message %s (%s) answered with %d replies", sender, incoming.message_id,
                          incoming.input, len(replies))
@@ -332,6 +349,8 @@ def _as_rest_messages(sender: str, replies: List[BotMessage]) -> List[Dict[str, 
             message["text"] = reply.text
         if reply.buttons:
             message["buttons"] = reply.buttons
+        if reply.offers_drawing:
+            message["drawing"] = True  # the chat page offers Draw
         messages.append(message)
     return messages
 

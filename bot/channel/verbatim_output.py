@@ -6,11 +6,24 @@ wrote) would then lose the spaces they typed and break their words across bubble
 goes to the tablet whole, exactly."""
 from __future__ import annotations
 
-from typing import Any, Text
+from typing import Any, Dict, List, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel
 
 
 class VerbatimOutput(CollectingOutputChannel):
+    """Each collected message also keeps the name of the response that said it (`utter_action`),
+    so the channel can tell which question was asked (a question a drawing may answer)."""
+
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self._persist_message(self._message(recipient_id, text=text))
+        await self._persist_message(_named(self._message(recipient_id, text=text), kwargs))
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
+                                     **kwargs: Any) -> None:
+        await self._persist_message(_named(self._message(recipient_id, text=text, buttons=buttons), kwargs))
+
+
+def _named(message: Dict[Text, Any], kwargs: Dict[Text, Any]) -> Dict[Text, Any]:
+    if kwargs.get("utter_action"):
+        message["utter_action"] = kwargs["utter_action"]
+    return message

@@ -16,6 +16,9 @@ What each reply means for the question it answers:
   questions that follow a choice quote it (or the typed answer) exactly. If the child does not
   choose (skip, "I don't know"), or chooses one that needs nothing more ("That's right"), those
   follow-up questions are not asked;
+- a drawing (the chat page's Draw, where the question offers it): stored as a `drawing` that points
+  to the picture kept (bot/store/drawings.py); the bot then asks what it shows, and those words are
+  kept with it (bot/dialogue/drawing.py) and quoted by the questions that follow;
 - words that may tell of harm (the channel made them a `disclosure`): stored like any answer, but
   nothing asks about them: the follow-up questions that would quote them are not asked, and a
   question asked until done is done. The bot asks bot/safeguarding/check.py's question next.
@@ -32,6 +35,9 @@ from bot.store.repository import Store
 logger = logging.getLogger(__name__)  # identifiers only, never the child's words
 
 KIND_BY_INTENT = {"skip": "skipped", "dont_know": "dont_know", "choose": "choice"}
+DRAWING_KIND = "drawing"
+DRAWING_INPUT = "drawing"  # the message's input: a drawing the chat page sent (bot/channel/incoming.py)
+DRAWING_ENTITY = "drawing"  # its entity: the drawing's id
 NOT_ASKED = "not_asked"  # the value of a follow-up question left out because nothing was chosen
 DONE = "done"  # the value of a question asked until done, once the child has said "that's all"
 DONE_INTENT = "deny"
@@ -51,6 +57,7 @@ class Reply:
     input: str  # "typed" or "button"
     text: str  # the typed words, or the button's payload
     choice: Optional[str] = None  # the value a choice button carries
+    drawing: Optional[str] = None  # the id of the drawing sent (bot/store/drawings.py)
 
     @property
     def typed(self) -> bool:
@@ -59,13 +66,18 @@ class Reply:
     @classmethod
     def from_latest_message(cls, latest_message: Dict[str, Any]) -> "Reply":
         metadata = latest_message.get("metadata") or {}
-        choices = [e.get("value") for e in latest_message.get("entities") or [] if e.get("entity") == "choice"]
+        def entity(name: str) -> Optional[str]:
+            values = [e.get("value") for e in latest_message.get("entities") or [] if e.get("entity") == name]
+            return str(values[0]) if values else None
+
+        input_ = metadata.get("input", "typed")
         return cls(
             message_id=latest_message["message_id"],
             intent=(latest_message.get("intent") or {}).get("name"),
-            input=metadata.get("input", "typed"),
+            input=input_,
             text=latest_message.get("text") or "",
-            choice=str(choices[0]) if choices else None,
+            choice=entity("choice"),
+            drawing=entity(DRAWING_ENTITY) if input_ == DRAWING_INPUT else None,
         )
 
 
@@ -80,6 +92,7 @@ class Outcome:
     last_words: Optional[str] = None  # for the next question to quote
     not_asked: Tuple[str, ...] = ()  # follow-up questions to leave out
     concern_answered: bool = False  # the child has answered the safeguarding check
+    drawing: Optional[str] = None  # a drawing was kept as the answer: its id, for the bot to ask about
 
 
 def record_reply(
@@ -95,7 +108,9 @@ def record_reply(
     until_done: bool = False,
     no_follow_up_choices: Sequence[str] = (),
     about_activity: Optional[str] = None,
+    describes: Optional[str] = None,
 ) -> Outcome:
+    """`describes`: the drawing whose words these are (the reply to bot/dialogue/drawing.py's question)."""
     if reply.intent == HELP_INTENT:
         return Outcome(None, rephrase=True)
     if reply.intent == REPEAT_INTENT:
@@ -109,8 +124,12 @@ def record_reply(
         return Outcome(None)
     if until_done and reply.intent == DONE_INTENT:
         return Outcome(DONE)
-    kind = "answer" if reply.typed and reply.intent == "choose" else KIND_BY_INTENT.get(reply.intent, "answer")
-    label = None if reply.typed else button_title(buttons, reply.text)
+    if reply.drawing:
+        kind = DRAWING_KIND
+    else:
+        kind = "answer" if reply.typed and reply.intent == "choose" else KIND_BY_INTENT.get(reply.intent, "answer")
+    tapped = not reply.typed and not reply.drawing
+    label = button_title(buttons, reply.text) if tapped else None
     answer = store.record_answer(
         session_id,
         activity=activity,
@@ -118,10 +137,11 @@ def record_reply(
         prompt_text=prompt_text,
         kind=kind,
         text=reply.text if reply.typed else None,
-        choice=None if reply.typed else (reply.choice or reply.text),
+        choice=(reply.choice or reply.text) if tapped else None,
         choice_label=label,
         message_id=reply.message_id,
         about_activity=about_activity,
+        drawing_id=reply.drawing or describes,
     )
     logger.debug("session %s: %s to %s stored as answer %s", session_id, kind, prompt_key, answer.id)
     if answer.prompt_key != prompt_key:
@@ -132,12 +152,13 @@ def record_reply(
     disclosure = reply.intent == DISCLOSURE_INTENT
     last_words = None if disclosure else (reply.text if reply.typed else label)
     if until_done and not chose_nothing and not disclosure:
-        return Outcome(None, last_words=last_words)  # kept; the same question again, until done
+        return Outcome(None, last_words=last_words, drawing=reply.drawing)  # kept; the same question again, until done
     if until_done and disclosure:
         return Outcome(DONE)
     reference = f"answer:{answer.id}" + (f":{answer.choice}" if kind == "choice" else "")
     no_follow_up = chose_nothing or disclosure or (kind == "choice" and answer.choice in no_follow_up_choices)
-    return Outcome(reference, last_words=last_words, not_asked=tuple(follow_ups) if no_follow_up else ())
+    return Outcome(reference, last_words=last_words, not_asked=tuple(follow_ups) if no_follow_up else (),
+                   drawing=reply.drawing)
 
 
 def button_title(buttons: Sequence[Dict[str, Any]], payload: str) -> Optional[str]:

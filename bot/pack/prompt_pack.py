@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional
+from typing import Dict, FrozenSet, Iterable, List, Optional
 
 import yaml
 
@@ -51,6 +51,8 @@ class Activity:
     only_after_words: bool = False
     # a question -> the slot the practitioner fills at the start; the question is left out without it
     only_with: Dict[str, str] = field(default_factory=dict)
+    # questions a child may answer with a drawing (the chat page offers Draw; bot/dialogue/drawing.py)
+    drawing: List[str] = field(default_factory=list)
 
     @property
     def form(self) -> str:
@@ -93,6 +95,7 @@ class PromptPack:
                 bool(spec.get("own_page", False)),
                 bool(spec.get("only_after_words", False)),
                 {str(question): str(slot) for question, slot in (spec.get("only_with") or {}).items()},
+                [str(question) for question in spec.get("drawing") or []],
             )
             for key, spec in (catalogue.get("activities") or {}).items()
         }
@@ -102,6 +105,13 @@ class PromptPack:
             raise PromptPackError(f"activities.yml: default_plan names unknown activities {unknown}")
         if CLOSING not in activities:
             raise PromptPackError(f"activities.yml: the `{CLOSING}` activity is missing")
+        forms = domain.get("forms") or {}
+        for key, activity in activities.items():
+            asked = (forms.get(activity.form) or {}).get("required_slots") or []
+            strangers = [question for question in activity.drawing if question not in asked]
+            if strangers:
+                raise PromptPackError(f"activities.yml: {key}: drawing names {strangers}, which are not questions of "
+                                      f"{activity.form} in domain.yml")
         languages = list(domain.get("slots", {}).get("language", {}).get("values", []))
         return cls(root, activities, plan, languages, str(catalogue.get("read_back_line") or "{words}"))
 
@@ -123,6 +133,12 @@ class PromptPack:
             for key, activity in self.activities.items()
             if activity.read_back and not activity.for_each_activity and key != CLOSING
         ]
+
+    def drawing_asks(self) -> FrozenSet[str]:
+        """The responses that ask a question a child may answer with a drawing (either name Rasa
+        gives a form's question: utter_ask_<form>_<question> or utter_ask_<question>)."""
+        return frozenset(name for activity in self.activities.values() for question in activity.drawing
+                         for name in (f"utter_ask_{question}", f"utter_ask_{activity.form}_{question}"))
 
     @property
     def own_pages(self) -> List[str]:

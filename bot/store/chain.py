@@ -2,7 +2,8 @@
 it by a keyed hash (HMAC-SHA256) of its content and of that link.
 
 What `python -m bot verify SESSION` then finds, made directly in the database afterwards:
-- a word, a prompt, who entered it or when, changed: that entry no longer matches its link;
+- a word, a prompt, who entered it or when, changed, or a drawing's pixels (or the drawing
+  deleted): that entry no longer matches its link;
 - an entry deleted, or turns or answers reordered: the links no longer follow one another;
 - the last entries deleted, with their links: the session's head (a keyed hash of the last link
   and its position) no longer matches;
@@ -17,6 +18,7 @@ leave-out marks are outside the chain: they never change the child's words.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -97,7 +99,7 @@ class Chain:
             else:
                 linked[link.kind].add(row.id)
                 content = turn_content(row, decrypt(row.text_encrypted)) if link.kind == TURN else answer_content(
-                    row, decrypt(row.prompt_text_encrypted), decrypt(row.text_encrypted))
+                    row, decrypt(row.prompt_text_encrypted), decrypt(row.text_encrypted), drawing_hash(db, row, decrypt))
                 if not hmac.compare_digest(self._mac(previous, link.kind, content), link.mac):
                     problems.append(f"entry {link.position} ({_name(link.kind, row)}) has been changed, "
                                     "moved or does not follow the entry before it")
@@ -125,20 +127,44 @@ class Chain:
 def turn_content(row: models.Turn, text: Optional[str]) -> Dict[str, Any]:
     """What a turn's link vouches for: everything the child or the bot said and how, with when;
     not `replied_at`, a mark of the channel's progress set after the turn."""
-    return {
+    content = {
         "session_id": row.session_id, "seq": row.seq, "speaker": row.speaker, "input": row.input,
         "entered_by": row.entered_by, "scribe": row.scribe, "text": text, "payload": row.payload,
         "buttons": row.buttons, "message_id": row.message_id, "reply_to": row.reply_to, "at": _moment(row.at),
     }
+    if row.offers_drawing:  # (only then, so that turns chained before drawings existed still match)
+        content["offers_drawing"] = True
+    return content
 
 
-def answer_content(row: models.Answer, prompt_text: str, text: Optional[str]) -> Dict[str, Any]:
-    return {
+def answer_content(row: models.Answer, prompt_text: str, text: Optional[str], drawing: Optional[str] = None
+                   ) -> Dict[str, Any]:
+    """`drawing`: the hash of the pixels of the drawing the answer is or describes (drawing_hash)."""
+    content = {
         "session_id": row.session_id, "seq": row.seq, "activity": row.activity, "prompt_key": row.prompt_key,
         "prompt_text": prompt_text, "kind": row.kind, "text": text, "choice": row.choice,
         "choice_label": row.choice_label, "about_activity": row.about_activity, "entered_by": row.entered_by,
         "scribe": row.scribe, "message_id": row.message_id, "at": _moment(row.at),
     }
+    if row.drawing_id:  # (only then, so that answers chained before drawings existed still match)
+        content["drawing"] = {"id": row.drawing_id, "sha256": drawing}
+    return content
+
+
+def png_of(stored: str) -> bytes:
+    """A kept drawing's PNG from its decrypted column (base64)."""
+    return base64.b64decode(stored.encode("ascii"), validate=True)
+
+
+def drawing_hash(db, row: models.Answer, decrypt) -> Optional[str]:
+    """The SHA-256 of the pixels of the drawing an answer is or describes, as kept now (None: no
+    drawing, or it is gone), so that a drawing changed or deleted afterwards breaks the chain."""
+    if not row.drawing_id:
+        return None
+    drawing = db.get(models.Drawing, row.drawing_id)
+    if drawing is None:
+        return None
+    return hashlib.sha256(png_of(decrypt(drawing.image_encrypted))).hexdigest()
 
 
 def _moment(moment: datetime) -> str:

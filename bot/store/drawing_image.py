@@ -43,6 +43,7 @@ def _load_messages() -> Dict[str, str]:
 
 MESSAGES = _load_messages()  # once, at import: keys are the codes below
 CODES = ("not_png", "too_large", "too_many_pixels", "animated", "unreadable")
+NOT_ASKED = "not_asked"  # the web app's: the question on the screen takes no drawing
 
 
 class DrawingRefused(ValueError):

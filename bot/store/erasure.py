@@ -22,7 +22,7 @@ from bot.store.reviews import Reviews
 from bot.store.tracker_events import events, tracker_engine, tracker_exists
 
 # what a session's rows hang from, children first
-_SESSION_TABLES = (models.ChainLink, models.Answer, models.Turn, models.Notice, models.Observation, models.Flag, models.Login)
+_SESSION_TABLES = (models.ChainLink, models.Drawing, models.Answer, models.Turn, models.Notice, models.Observation, models.Flag, models.Login)
 
 
 class NoSuchCase(LookupError):

@@ -162,6 +162,7 @@ class Turn(Base):
     text_encrypted = Column(Text)
     payload = Column(String(200))  # the button payload a child tapped
     buttons = Column(JSON)  # the buttons a bot message offered: [{"title", "payload"}]
+    offers_drawing = Column(Boolean, nullable=False, default=False)  # a bot message asking what a drawing may answer
     at = Column(DateTime(timezone=True), nullable=False)
     # set once every bot reply to this child message is recorded; a retry then replays them
     replied_at = Column(DateTime(timezone=True))
@@ -194,6 +195,26 @@ class Answer(Base):
     entered_by = Column(String(16), nullable=False, default="child")
     scribe = Column(String(200))
     message_id = Column(String(64), nullable=False)
+    at = Column(DateTime(timezone=True), nullable=False)
+    # a drawing the child sent as this answer (kind `drawing`), or the drawing these words describe
+    drawing_id = Column(String(36), index=True)
+
+
+class Drawing(Base):
+    """A picture the child drew as an answer: a PNG re-encoded from its pixels alone
+    (bot/store/drawing_image.py), stored encrypted. Never kept for a practice session."""
+
+    __tablename__ = "drawings"
+    # the chat message that sent it: a retried upload is stored once
+    __table_args__ = (UniqueConstraint("session_id", "message_id"),)
+
+    id = Column(String(36), primary_key=True)
+    session_id = Column(String(36), ForeignKey("sessions.id"), nullable=False, index=True)
+    message_id = Column(String(64), nullable=False)
+    image_encrypted = Column(Text, nullable=False)  # the PNG, base64, then encrypted
+    sha256 = Column(String(64), nullable=False)  # of the PNG, for the exports' references
+    width = Column(Integer, nullable=False)
+    height = Column(Integer, nullable=False)
     at = Column(DateTime(timezone=True), nullable=False)
 
 

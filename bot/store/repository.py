@@ -20,7 +20,7 @@ from sqlalchemy.pool import StaticPool
 from bot.config import Settings, load_settings
 from bot.dialogue import practice
 from bot.store import models
-from bot.store.chain import ANSWER, TURN, Chain, Verdict, answer_content, turn_content
+from bot.store.chain import ANSWER, TURN, Chain, Verdict, answer_content, drawing_hash, turn_content
 from bot.store.crypto import Cipher
 from bot.store.db import make_engine, make_sessionmaker
 
@@ -93,6 +93,7 @@ class AnswerInfo:
     at: datetime
     entered_by: str = "child"  # or "practitioner", writing down what the child said
     scribe: Optional[str] = None  # that practitioner's name
+    drawing_id: Optional[str] = None  # the drawing this answer is (kind `drawing`) or whose words these are
 
 
 @dataclass(frozen=True)
@@ -108,12 +109,14 @@ class TurnInfo:
     at: datetime
     entered_by: str = "child"  # "child", "practitioner" (writing down what the child said) or "bot"
     scribe: Optional[str] = None
+    offers_drawing: bool = False  # a bot message asking a question a drawing may answer
 
 
 @dataclass(frozen=True)
 class BotMessage:
     text: Optional[str]
     buttons: Optional[list]
+    offers_drawing: bool = False  # it asks a question a drawing may answer (activities.yml `drawing`)
 
 
 class Store:
@@ -357,7 +360,7 @@ class Store:
                 .where(models.Turn.session_id == session_id, models.Turn.reply_to == message_id)
                 .order_by(models.Turn.seq)
             ).scalars()
-            return [BotMessage(self._cipher.decrypt(r.text_encrypted), r.buttons) for r in rows]
+            return [BotMessage(self._cipher.decrypt(r.text_encrypted), r.buttons, bool(r.offers_drawing)) for r in rows]
 
     def record_bot_replies(
         self, session_id: str, reply_to: str, messages: Sequence[BotMessage]
@@ -378,6 +381,7 @@ class Store:
                     entered_by="bot",
                     text_encrypted=self._cipher.encrypt(message.text),
                     buttons=message.buttons,
+                    offers_drawing=message.offers_drawing,
                     at=utcnow(),
                 )
                 self._add_linked(db, TURN, row, message.text)
@@ -403,9 +407,19 @@ class Store:
                     at=_utc(r.at),
                     entered_by=r.entered_by,
                     scribe=r.scribe,
+                    offers_drawing=bool(r.offers_drawing),
                 )
                 for r in rows
             ]
+
+    def offers_drawing_now(self, session_id: str) -> bool:
+        """Whether the bot's last message asked a question a drawing may answer."""
+        with self._words(session_id)() as db:
+            offers = db.execute(
+                select(models.Turn.offers_drawing).where(models.Turn.session_id == session_id, models.Turn.speaker == "bot")
+                .order_by(models.Turn.seq.desc()).limit(1)
+            ).scalar_one_or_none()
+            return bool(offers)
 
     @staticmethod
     def _child_turn(db, session_id: str, message_id: str) -> Optional[models.Turn]:
@@ -430,6 +444,7 @@ class Store:
         choice: Optional[str] = None,
         choice_label: Optional[str] = None,
         about_activity: Optional[str] = None,
+        drawing_id: Optional[str] = None,
     ) -> AnswerInfo:
         """Store a child's reply to a prompt, once per message.
 
@@ -461,6 +476,7 @@ class Store:
                 scribe=turn.scribe if turn is not None else None,
                 message_id=message_id,
                 at=utcnow(),
+                drawing_id=drawing_id,
             )
             self._add_linked(db, ANSWER, row, text, prompt_text)
 
@@ -493,6 +509,7 @@ class Store:
             at=_utc(row.at),
             entered_by=row.entered_by,
             scribe=row.scribe,
+            drawing_id=row.drawing_id,
         )
 
     # notices ----------------------------------------------------------------------------------
@@ -574,7 +591,8 @@ class Store:
         db.flush()
         if practice.is_practice(row.session_id):
             return
-        content = turn_content(row, text) if kind == TURN else answer_content(row, prompt_text, text)
+        content = turn_content(row, text) if kind == TURN else answer_content(
+            row, prompt_text, text, drawing_hash(db, row, self._cipher.decrypt))
         self._chain.append(db, row.session_id, kind, row.id, content)
 
     def verify(self, session_id: str) -> Verdict:

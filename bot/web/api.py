@@ -10,9 +10,13 @@ from typing import Any, Optional
 
 from flask import Blueprint, abort, g, jsonify, request, url_for
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from bot.channel.incoming import valid_message_id
 from bot.dialogue import practice
 from bot.dialogue.sessions import SessionInputError, start_practice, start_session
+from bot.store.drawing_image import MAX_DRAWING_BYTES, MESSAGES, NOT_ASKED, DrawingRefused, clean_png
+from bot.store.drawings import Drawings
 from bot.store.flags import FlagError, Flags
 from bot.store.logins import Unlock
 from bot.store.repository import CaseNotYours, SessionInfo
@@ -136,11 +140,52 @@ def send_message(session_id: str):
         return _error(400, "bad_scribed", "scribed must be true (you typed what the child said) or false")
     if scribed and payload is not None:
         return _error(400, "bad_scribed", "a button is always the child's own: scribed goes with a typed message only")
+    return _sent(session, message_id=body["message_id"], message=message, payload=payload,
+                 scribed_by=g.user.display_name if scribed else None)
+
+
+@blueprint.route("/sessions/<session_id>/drawings", methods=["POST"])
+def send_drawing(session_id: str):
+    """A drawing as the answer to the question on the screen: the PNG is the body (image/png), the
+    chat message's id in `?message_id=` (send the same again after a 503: it is kept once). It is
+    checked and re-encoded (bot/store/drawing_image.py), kept encrypted (never for a practice), then
+    sent to the assistant, which asks what it shows. Refused, with nothing kept: not a PNG, too big
+    (413), or a question that a drawing does not answer (409)."""
+    session = own_session(session_id)
+    message_id = request.args.get("message_id", "")
+    if not valid_message_id(message_id):
+        return _error(400, "bad_request", "send the picture as the body (image/png) with ?message_id= "
+                      "(1-64 letters, digits, '-' or '_')")
+    if not session.is_open:
+        return _error(409, "session_ended", "this session has ended")
+    kept = Drawings(services.store()).kept_for(session.id, message_id)
+    if kept:  # sent again (the first reply was lost): the channel answers it once
+        return _sent(session, message_id=message_id, drawing=kept)
+    if not session.practice and not services.store().offers_drawing_now(session.id):
+        return _error(409, "drawing_not_asked", MESSAGES[NOT_ASKED])
+    try:
+        clean = clean_png(_upload())
+    except DrawingRefused as refusal:
+        return _error(413 if refusal.code == "too_large" else 400, "drawing_refused", str(refusal), reason=refusal.code)
+    drawing_id = Drawings(services.store()).keep(session.id, message_id, clean)
+    return _sent(session, message_id=message_id, drawing=drawing_id)
+
+
+def _upload() -> bytes:
+    """The request's body, up to the drawings' limit (above the app's for other requests)."""
+    request.max_content_length = MAX_DRAWING_BYTES
+    try:
+        return request.get_data(cache=False)
+    except RequestEntityTooLarge:
+        raise DrawingRefused("too_large") from None
+
+
+def _sent(session: SessionInfo, *, message_id: str, message=None, payload=None, drawing=None, scribed_by=None):
+    """The child's message (typed, a button or a drawing) sent to the assistant, and what it said back."""
     try:
         settings = services.settings()
-        reply = assistant.send(settings.webhook_url, session.id, message=message, payload=payload,
-                               message_id=body["message_id"], token=settings.channel_token,
-                               scribed_by=g.user.display_name if scribed else None)
+        reply = assistant.send(settings.webhook_url, session.id, message=message, payload=payload, drawing=drawing,
+                               message_id=message_id, token=settings.channel_token, scribed_by=scribed_by)
     except assistant.AssistantUnavailable:
         return _error(503, "assistant_unavailable", "the assistant is not answering; send the same message again")
     if reply.status != 200:
@@ -168,7 +213,8 @@ def transcript(session_id: str):
 
 def _turns(turns: list) -> list:
     return [{"speaker": t.speaker, "text": t.text, "payload": t.payload, "buttons": t.buttons, "at": t.at.isoformat(),
-             "entered_by": t.entered_by, "scribe": t.scribe} for t in turns]
+             "entered_by": t.entered_by, "scribe": t.scribe, **({"drawing": True} if t.offers_drawing else {})}
+            for t in turns]
 
 
 @blueprint.route("/sessions/<session_id>/scribing", methods=["POST"])

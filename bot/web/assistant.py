@@ -23,14 +23,16 @@ class Reply:
 
 
 def send(webhook: str, sender: str, *, message: Optional[str], payload: Optional[str], message_id: str,
-         token: str, scribed_by: Optional[str] = None) -> Reply:
+         token: str, scribed_by: Optional[str] = None, drawing: Optional[str] = None) -> Reply:
     """`token`: CHANNEL_TOKEN, the secret the channel asks of every message; `scribed_by`: the
-    practitioner who typed the child's words for them."""
+    practitioner who typed the child's words for them; `drawing`: the id of a drawing kept (bot/store/drawings.py)."""
     if not token:
         logger.error("CHANNEL_TOKEN is not set for the web app: run `make env`, then start Own Words again")
         raise AssistantUnavailable("no CHANNEL_TOKEN")
     body: Dict[str, Any] = {"sender": sender, "message_id": message_id}
-    if payload is not None:
+    if drawing is not None:
+        body["drawing"] = drawing
+    elif payload is not None:
         body["payload"] = payload
     else:
         body["message"] = message

@@ -26,7 +26,7 @@ blueprint = Blueprint("child_mode", __name__)
 PANEL_OPEN_MINUTES = 5
 # what the tablet may do in child mode, each for its own session only
 SESSION_ENDPOINTS = frozenset({
-    "pages.chat", "api.send_message", "api.transcript", "api.unlock", "api.lock",
+    "pages.chat", "api.send_message", "api.send_drawing", "api.transcript", "api.unlock", "api.lock",
     "api.end", "api.observe", "api.acknowledge", "api.scribing",
 })
 NEEDS_PASSWORD = frozenset({"api.end", "api.observe", "api.acknowledge", "api.scribing"})

@@ -162,4 +162,5 @@ def chat(session_id: str):
         "chat.html", session=session, band=band, band_label=AGE_BAND_LABELS[band],
         chat_words=child_words, practitioner_words=words["practitioner_controls"],
         practice_words=words["practitioner"] if session.practice else None, child_mode=login.child_mode,
+        draw_words=words["draw"],
     )

@@ -16,6 +16,10 @@
   let scribing = data.scribing;
   let ended = data.ended;
   let showing = 0; // a counter, so a newer reply replaces one still appearing
+  // Draw: offered under a question a drawing may answer (the reply marks it `drawing`); the
+  // drawing screen (draw.js) stays open until its drawing is sent, so nothing drawn is lost
+  const drawButton = $("draw"), drawingArea = $("drawing-area");
+  let drawing = null;
 
   function newMessageId() {
     const bytes = new Uint8Array(16);
@@ -161,6 +165,7 @@
     const mine = ++showing;
     messages.replaceChildren();
     choices.replaceChildren();
+    drawButton.hidden = true;
     reply.forEach((message, index) => {
       setTimeout(() => {
         if (mine !== showing) return;
@@ -168,6 +173,7 @@
         if (data.read_aloud) speak(message.text);
         if (index === reply.length - 1) {
           showButtons(message.buttons);
+          drawButton.hidden = ended || !reply.some((m) => m.drawing);
           if (after) after();
           if (!ended) typed.focus({ preventScroll: true });
         }
@@ -179,7 +185,7 @@
   function setBusy(busy) {
     document.body.classList.toggle("busy", busy);
     typed.readOnly = busy;
-    document.querySelectorAll("button.choice, #controls button, #send").forEach((b) => { b.disabled = busy || ended; });
+    document.querySelectorAll("button.choice, #controls button, #send, #draw").forEach((b) => { b.disabled = busy || ended; });
   }
 
   function showEnded() {
@@ -187,6 +193,8 @@
     answer.hidden = true;
     controls.hidden = true;
     choices.replaceChildren();
+    drawButton.hidden = true;
+    if (drawing) closeDrawing();
     $("ended-screen").hidden = false;
   }
 
@@ -198,6 +206,8 @@
     answer.hidden = true;
     controls.hidden = true;
     choices.replaceChildren();
+    drawButton.hidden = true;
+    if (drawing) closeDrawing();
     $("logged-out-screen").hidden = false;
   }
 
@@ -209,15 +219,23 @@
     await attempt();
   }
 
+  function request(message) {
+    if (message.drawing) {
+      return fetch(data.drawing_url + "?message_id=" + encodeURIComponent(message.message_id), {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "image/png", "X-CSRFToken": csrf }, body: message.drawing,
+      });
+    }
+    return fetch(data.send_url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf }, body: JSON.stringify(message),
+    });
+  }
+
   async function attempt() {
     let response, result;
     try {
-      response = await fetch(data.send_url, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-        body: JSON.stringify(pending),
-      });
+      response = await request(pending);
       if (response.status >= 500) throw new Error("unavailable");
       if (response.status === 401) { pending = null; setBusy(false); status.textContent = ""; showLoggedOut(); return; }
       result = await response.json();
@@ -231,9 +249,13 @@
     pending = null;
     status.textContent = "";
     setBusy(false);
-    if (response.status === 409) { showEnded(); return; }
-    if (!response.ok) return; // e.g. an empty message: the words stay in the box
+    if (response.status === 409 && result.error !== "drawing_not_asked") { showEnded(); return; }
+    if (!response.ok) { // e.g. an empty message: the words stay in the box; a drawing refused stays on screen
+      if (sent.drawing) status.textContent = result.message;
+      return;
+    }
     if ("message" in sent) typed.value = "";
+    if (sent.drawing) closeDrawing();
     showAlerts(result.alerts);
     showProgress(result.progress);
     const finished = ["completed", "stopped", "ended"].includes(result.status);
@@ -242,6 +264,23 @@
       if (finished) setTimeout(showEnded, 4000);
     });
   }
+
+  function closeDrawing() {
+    if (drawing) drawing.close();
+    drawing = null;
+    drawingArea.replaceChildren();
+    if (!ended) drawButton.focus({ preventScroll: true });
+  }
+
+  drawButton.addEventListener("click", () => {
+    if (drawing || pending || ended) return;
+    const question = document.createElement("p"); // what the drawing answers, kept in sight
+    question.className = "drawing-question";
+    const asked = messages.querySelectorAll(".message p");
+    question.textContent = asked.length ? asked[asked.length - 1].textContent : "";
+    drawingArea.append(question);
+    drawing = OwnWordsDraw.open(drawingArea, data.draw_words, (png) => send({ drawing: png }), closeDrawing);
+  });
 
   answer.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -376,7 +415,7 @@
     showProgress(history.progress);
     // only a session not yet begun starts; otherwise the bot's last messages are shown again
     if (history.status === "new") { send({ payload: "/start" }); return; }
-    showReply(history.shown.map((t) => ({ text: t.text, buttons: t.buttons })));
+    showReply(history.shown.map((t) => ({ text: t.text, buttons: t.buttons, drawing: t.drawing })));
   }
   begin();
 })();
