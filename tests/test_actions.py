@@ -328,3 +328,50 @@ def test_help_at_the_check_asks_it_again(actions_use, session):
     _, events = reply_to_check(state, "/help")
     assert slot_events(events) == {"control_check": None, "requested_slot": "control_check"}
     assert actions_use.get_session(session.id).status != "stopped"
+
+
+def drawn_for_good_things(session, drawing_id="0f8c5a2e-1b2c-4d3e-8f9a-0123456789ab"):
+    """The tracker as the channel leaves it after a drawing sent for "good things"
+    (bot/channel/incoming.py: an answer carrying the drawing's id)."""
+    state = load_fixture("tracker_three_houses_good.json")
+    state["sender_id"] = session.id
+    payload = f'/inform{{"drawing":"{drawing_id}"}}'
+    state["latest_message"].update(text=payload, intent={"name": "inform", "confidence": 1.0},
+                                   entities=[{"entity": "drawing", "value": drawing_id}], metadata={"input": "drawing"})
+    state["events"][-1].update(value=payload)
+    state["slots"]["three_houses_good"] = payload
+    return state
+
+
+def test_a_drawing_is_the_answer_and_what_it_shows_is_asked_next_then_kept_with_it(actions_use, session):
+    state = drawn_for_good_things(session)
+    _, events = run(validation("three_houses_form"), Tracker.from_dict(state))
+    slots = slot_events(events)
+    [drawn] = actions_use.answers(session.id)
+    assert (drawn.prompt_key, drawn.kind, drawn.text, drawn.choice, drawn.drawing_id) == (
+        "three_houses_good", "drawing", None, None, "0f8c5a2e-1b2c-4d3e-8f9a-0123456789ab")
+    assert slots["drawing_to_describe"] == drawn.drawing_id and slots["three_houses_good"].startswith("answer:")
+    assert next_question("three_houses_form", state, {**slots, "safeguarding_check": "-", "control_check": "-"}) == (
+        "drawing_words")
+
+    # Help at "What does it show?": asked again, more simply, nothing kept
+    state["slots"].update(slots, requested_slot="drawing_words")
+    state["latest_message"].update(text="/help", intent={"name": "help", "confidence": 1.0}, entities=[],
+                                   message_id="f00dfeed03", metadata={"input": "button"})
+    state["events"][-1].update(name="drawing_words", value="/help")
+    state["slots"]["drawing_words"] = "/help"
+    _, events = run(validation("three_houses_form"), Tracker.from_dict(state))
+    assert slot_events(events) == {"drawing_words": None, "rephrase": True, "requested_slot": "drawing_words"}
+    assert len(actions_use.answers(session.id)) == 1
+
+    words = "Me and Nan\n  baking 🍰"
+    state["latest_message"].update(text=words, intent={"name": "inform", "confidence": 1.0},
+                                   message_id="f00dfeed04", metadata={"input": "typed"})
+    state["events"][-1].update(value=words)
+    state["slots"]["drawing_words"] = words
+    _, events = run(validation("three_houses_form"), Tracker.from_dict(state))
+    slots = slot_events(events)
+    assert slots["drawing_to_describe"] is None and slots["last_words"] == words  # the follow-up quotes them
+    assert slots["requested_slot"] == "three_houses_good_more"
+    described = actions_use.answers(session.id)[1]
+    assert (described.prompt_key, described.text, described.drawing_id) == ("drawing_words", words, drawn.drawing_id)

@@ -961,6 +961,23 @@ def test_a_five_year_old_draws_a_wish_says_what_it_shows_and_the_practitioner_fi
     wait_for_question(page, WORDING.text("utter_ask_three_wishes_first", "age_4_7"))
     draw = page.locator("#draw")
     assert draw.is_visible() and draw.inner_text() == WEB_WORDING["draw"]["button"]
+    draw.scroll_into_view_if_needed()
+    screenshot(page, "chat-age-5-draw")
+    # from the tablet itself (its log-in cookie and CSRF token): a picture that is not a PNG, and one
+    # too big, are refused with the reason, and the session goes on
+    refused = page.evaluate("""async () => {
+        const data = JSON.parse(document.getElementById("chat-data").textContent);
+        const csrf = document.querySelector('meta[name="csrf-token"]').content;
+        const post = async (body) => {
+            const response = await fetch(data.drawing_url + "?message_id=" + crypto.randomUUID(), {method: "POST",
+                headers: {"Content-Type": "image/png", "X-CSRFToken": csrf}, body});
+            return [response.status, (await response.json()).reason];
+        };
+        const big = new Uint8Array(2 * 1024 * 1024 + 1);
+        big.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+        return [await post(new TextEncoder().encode("<svg onload=alert(1)>")), await post(big)];
+    }""")
+    assert refused == [[400, "not_png"], [413, "too_large"]]
     draw.click()
     page.wait_for_selector("canvas")
     page.get_by_role("button", name=WEB_WORDING["draw"]["colours"]["blue"]).click()

@@ -34,6 +34,8 @@ def _error(status: int, error: str, message: str, **extra):
 
 @blueprint.before_request
 def _who_is_asking():
+    if request.endpoint == "api.send_drawing":  # a drawing may be larger than any other request
+        request.max_content_length = MAX_DRAWING_BYTES
     user, g.login = token_user(), None
     if user is None:
         user, g.login = logged_in_user(), current_login()
@@ -66,6 +68,15 @@ def own_session(session_id: str) -> SessionInfo:
     if session is None or session.owner_id != g.user.id:
         abort(404)
     return session
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def _too_large(_exception):
+    """A body over the limit, found wherever it is first read (the CSRF check reads the form)."""
+    if request.endpoint == "api.send_drawing":
+        refusal = DrawingRefused("too_large")
+        return _error(413, "drawing_refused", str(refusal), reason=refusal.code)
+    return _error(413, "too_large", "the request is too large")
 
 
 @blueprint.errorhandler(404)
@@ -172,8 +183,7 @@ def send_drawing(session_id: str):
 
 
 def _upload() -> bytes:
-    """The request's body, up to the drawings' limit (above the app's for other requests)."""
-    request.max_content_length = MAX_DRAWING_BYTES
+    """The request's body, up to the drawings' limit (set in _who_is_asking, above the app's)."""
     try:
         return request.get_data(cache=False)
     except RequestEntityTooLarge:
