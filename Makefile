@@ -11,7 +11,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # `make run PYTHON310=/path/to/python3.10` chooses the interpreter (scripts/find-python310)
 export PYTHON310
 
-.PHONY: run test check setup install env db model browser validate pytest test-stories bench bench-quick lock clean
+.PHONY: run test check check-data check-code setup install env db model browser validate pytest test-stories bench bench-quick lock clean
 
 run: setup ## start the web app, the action server and the Rasa server; Ctrl-C stops them all
 	honcho start -f Procfile -e .env
@@ -21,7 +21,12 @@ test: setup validate ## the whole test suite, and a check that the benchmark run
 	$(MAKE) --no-print-directory -j3 --output-sync=target pytest test-stories bench-quick
 
 check: install env db ## the quick inner loop while you work (no training, no servers): validation, the lints, the tests that need neither
+	@$(MAKE) --no-print-directory -j2 --output-sync=target check-data check-code
+
+check-data: install ## (in check, beside check-code) the training data and the domain
 	$(PY) -m bot validate
+
+check-code: install env db ## (in check, beside check-data) pyflakes' checks, then the tests that need no servers and no trained model
 	$(PY) -m ruff check --select F bot actions tests scripts benchmarks rasa_sdk_plugins
 	$(PY) -m pytest -q -m "not servers and not trained" -n auto
 

@@ -31,12 +31,17 @@ def migrated_database(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture
-def database_url(tmp_path, migrated_database) -> str:
-    path = tmp_path / "own_words.db"
-    with closing(sqlite3.connect(migrated_database)) as source, closing(sqlite3.connect(path)) as copy:
+def copy_of(migrated: Path, folder: Path) -> str:
+    """The URL of a copy of the migrated database, in `folder`."""
+    path = folder / "own_words.db"
+    with closing(sqlite3.connect(migrated)) as source, closing(sqlite3.connect(path)) as copy:
         source.backup(copy)  # SQLite's own copy: whatever is still in the write-ahead log comes too
     return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def database_url(tmp_path, migrated_database) -> str:
+    return copy_of(migrated_database, tmp_path)
 
 
 @pytest.fixture

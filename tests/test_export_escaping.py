@@ -27,7 +27,10 @@ from bot.report.render import QUOTE_PREFIX, render, wording
 from bot.report.summary import build_summary
 from bot.store.flags import Flags
 from bot.store.reviews import Reviews
-from tests.conftest import ROOT, load_fixture
+from bot.store.chain import new_chain_key
+from bot.store.crypto import new_key
+from bot.store.repository import Store
+from tests.conftest import ROOT, copy_of, load_fixture
 
 LINE_ENDING = re.compile("\r\n|\r|\n")  # the only line endings of Markdown (CommonMark, Python-Markdown) and HTML
 NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -100,15 +103,18 @@ OTHER_VALUES = [NAME, CASE, PRACTITIONER, NOTE, LABEL, REPLY, CONCERN, FOLLOW_UP
     f"You chose {text}. Tell me more." for text in ANSWERS]
 
 
-@pytest.fixture
-def exports(store, pack) -> Callable[..., str]:
-    """export(fmt, twin=False, page=None): the export of the hostile session with every answer, or its twin's."""
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory, migrated_database, pack) -> Callable[..., str]:
+    """export(fmt, twin=False, page=None): the export of the hostile session with every answer, or its twin's.
+    The two sessions are written once for the module (some 500 writes): every test here only reads them."""
+    store = Store(copy_of(migrated_database, tmp_path_factory.mktemp("escaping")), new_key(), chain_key=new_chain_key())
     sessions = {False: make_session(store, pack, lambda text: text), True: make_session(store, pack, mask)}
 
     def export(fmt: str, twin: bool = False, page=None):
         return render(build_summary(store, pack, sessions[twin].id, "Europe/London", include_all=True), fmt, page=page)
 
-    return export
+    yield export
+    store.close()
 
 
 class Page(HTMLParser):
