@@ -68,6 +68,20 @@ def store(database_url, data_key, chain_key) -> Store:
     store.close()
 
 
+@pytest.fixture
+def web_app(database_url, data_key, chain_key):
+    """The web app (Flask, for its test client) on the test's own database, with no servers behind it
+    and no accounts yet."""
+    from bot.config import Settings
+    from bot.web import create_app
+    from tests.servers import free_port
+
+    return create_app(Settings(
+        database_url=database_url, data_key=data_key, rasa_port=free_port(), action_port=free_port(),
+        report_time_zone="Europe/London", web_secret_key="test-secret-" + data_key, chain_key=chain_key,
+    ))
+
+
 @pytest.fixture(scope="session")
 def pack() -> PromptPack:
     return PromptPack.load(ROOT)

@@ -164,16 +164,8 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def app(database_url, data_key, chain_key):
-    from bot.config import Settings
-    from bot.web import create_app
-    from tests.servers import free_port
-
-    settings = Settings(
-        database_url=database_url, data_key=data_key, rasa_port=free_port(), action_port=free_port(),
-        report_time_zone="Europe/London", web_secret_key="test-secret-" + data_key, chain_key=chain_key,
-    )
-    app = create_app(settings)
+def app(web_app):
+    app = web_app
     accounts = app.extensions["own_words"]["accounts"]
     accounts.add("alex", PASSWORD, "fca", "Alex Morgan")
     accounts.add("robin", PASSWORD, "fca", "Robin Lee")

@@ -8,21 +8,14 @@ import time
 import pytest
 from sqlalchemy import text
 
-from bot.config import Settings
 from bot.store.accounts import AccountError, Accounts
-from bot.web import create_app
-from tests.servers import free_port
 
 PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def app(database_url, data_key, chain_key):
-    settings = Settings(
-        database_url=database_url, data_key=data_key, rasa_port=free_port(), action_port=free_port(),
-        report_time_zone="Europe/London", web_secret_key="test-secret-" + data_key, chain_key=chain_key,
-    )
-    return create_app(settings)
+def app(web_app):
+    return web_app
 
 
 def accounts(app) -> Accounts:

@@ -15,29 +15,22 @@ from datetime import timedelta
 
 import pytest
 
-from bot.config import Settings
 from bot.dialogue.sessions import start_session
 from bot.store import accounts as accounts_module
 from bot.store.accounts import TooManyFailures
 from bot.store.flags import Flags
 from bot.store.repository import BotMessage
 from bot.store.reviews import Reviews
-from bot.web import create_app
-from tests.servers import ROOT, free_port
+from tests.servers import ROOT
 
 PASSWORD = "correct horse battery staple"
 PIN = "2468"  # the code the practitioner chooses for their panel on the tablet
 
 
 @pytest.fixture
-def app(database_url, data_key, chain_key):
-    settings = Settings(
-        database_url=database_url, data_key=data_key, rasa_port=free_port(), action_port=free_port(),
-        report_time_zone="Europe/London", web_secret_key="test-secret-" + data_key, chain_key=chain_key,
-    )
-    app = create_app(settings)
-    app.extensions["own_words"]["accounts"].add("alex", PASSWORD, "fca", "Alex Morgan")
-    return app
+def app(web_app):
+    web_app.extensions["own_words"]["accounts"].add("alex", PASSWORD, "fca", "Alex Morgan")
+    return web_app
 
 
 def parts(app):
