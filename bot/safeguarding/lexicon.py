@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
@@ -43,7 +43,11 @@ def phrase_pattern(phrase: str) -> str:
         raise LexiconError(f"{phrase!r}: a phrase may hold only words, spaces, ( ) | ... and *")
     parts: List[str] = []
     depth, after_item, gap = 0, False, False
-    for token in _TOKEN.findall(phrase):
+    tokens = _TOKEN.findall(phrase)
+    for before, token in zip(["("] + tokens, tokens):
+        if (token == "|" and before in ("(", "|")) or (token == ")" and before == "|"):
+            # "(me|)" would need two spaces where the empty choice is taken: "... (me) ..." says it
+            raise LexiconError(f"{phrase!r}: a choice is empty; use ... for words that may or may not be there")
         if token in ("|", ")", "..."):
             if token == "...":
                 gap = True
@@ -86,6 +90,8 @@ class Lexicon:
     labels: Dict[str, str]
     emoji: Dict[str, str]  # an emoji: the word it is read as
     context: Tuple["re.Pattern[str]", ...] = ()  # words without which the trained model does not count
+    # a concern's `unless` phrases: when one matches, that concern's phrases are not looked for
+    unless: Dict[str, Tuple["re.Pattern[str]", ...]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, root: Path = PROJECT_ROOT) -> "Lexicon":
@@ -94,6 +100,7 @@ class Lexicon:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as error:
             raise LexiconError(f"{path}: {error}") from error
+        unless: Dict[str, Tuple["re.Pattern[str]", ...]] = {}
         concerns = (data or {}).get("concerns")
         if not isinstance(concerns, dict) or not concerns:
             raise LexiconError(f"{path}: needs `concerns:`, each with a label and phrases")
@@ -105,26 +112,20 @@ class Lexicon:
             if not isinstance(concern, dict) or not concern.get("label") or not concern.get("phrases"):
                 raise LexiconError(f"{path}: concern {key!r} needs a `label` and a list of `phrases`")
             labels[key] = str(concern["label"])
-            for line in concern["phrases"]:
-                for phrase in _phrases(str(line)):
-                    try:
-                        patterns.append((key, phrase, re.compile(phrase_pattern(phrase))))
-                    except (LexiconError, re.error) as error:
-                        raise LexiconError(f"{path}, concern {key!r}: {error}") from error
-        context = []
-        for line in (data or {}).get("model_context") or []:
-            for phrase in _phrases(str(line)):
-                try:
-                    context.append(re.compile(phrase_pattern(phrase)))
-                except (LexiconError, re.error) as error:
-                    raise LexiconError(f"{path}, model_context: {error}") from error
-        return cls(tuple(patterns), labels, {str(k): f" {v} " for k, v in emoji.items()}, tuple(context))
+            patterns += [(key, phrase, pattern) for phrase, pattern in _compiled(concern["phrases"], path, f"concern {key!r}")]
+            if concern.get("unless"):
+                unless[key] = tuple(pattern for _, pattern in _compiled(concern["unless"], path, f"{key!r} unless"))
+        context = [pattern for _, pattern in _compiled((data or {}).get("model_context") or [], path, "model_context")]
+        return cls(tuple(patterns), labels, {str(k): f" {v} " for k, v in emoji.items()}, tuple(context), unless)
 
     def find(self, text: str) -> List[Match]:
         """Every phrase the text matches (an empty list: none)."""
         normal = self._normal(text)
         found = []
+        ruled_out = {concern for concern, patterns in self.unless.items() if any(p.search(normal) for p in patterns)}
         for concern, phrase, pattern in self.patterns:
+            if concern in ruled_out:
+                continue
             hit = pattern.search(normal)
             if hit:
                 found.append(Match(concern, phrase, hit.group(0)))
@@ -143,6 +144,18 @@ class Lexicon:
     def first(self, text: str) -> Optional[Match]:
         found = self.find(text)
         return found[0] if found else None
+
+
+def _compiled(lines, path: Path, where: str) -> List[Tuple[str, "re.Pattern[str]"]]:
+    """Each phrase of a list of lines, with its pattern; LexiconError names where a phrase is wrong."""
+    compiled = []
+    for line in lines:
+        for phrase in _phrases(str(line)):
+            try:
+                compiled.append((phrase, re.compile(phrase_pattern(phrase))))
+            except (LexiconError, re.error) as error:
+                raise LexiconError(f"{path}, {where}: {error}") from error
+    return compiled
 
 
 def _phrases(line: str) -> List[str]:
