@@ -98,6 +98,9 @@ def lexicon_patterns() -> Iterator[Tuple[str, object, int]]:
         yield f"safeguarding.yml, {concern}: {phrase}", compiled.pattern, 0
     for compiled in lexicon.context:
         yield "safeguarding.yml, model_context", compiled.pattern, 0
+    for concern, patterns in lexicon.unless.items():
+        for compiled in patterns:
+            yield f"safeguarding.yml, {concern} unless", compiled.pattern, 0
 
 
 ALL = [*code_patterns(), *lexicon_patterns()]

@@ -52,6 +52,7 @@ def test_a_line_may_hold_several_phrases_and_emoji_are_read_as_words(tmp_path):
     ("said (me|) i deserved it", "a choice is empty"),
     ("said (|me) i deserved it", "a choice is empty"),
     ("said (me||us) i deserved it", "a choice is empty"),
+    ("said () i deserved it", "a choice is empty"),
 ])
 def test_a_phrase_that_cannot_be_used_is_a_clear_error(phrase, problem):
     with pytest.raises(LexiconError, match=problem.replace("(", r"\(").replace("*", r"\*")):
@@ -65,6 +66,14 @@ def test_unless_rules_out_its_own_concern_only(tmp_path):
     assert [m.concern for m in lexicon.find("dont tell mum its a secret")] == ["secrets"]
     assert lexicon.find("its a secret what i got her for her birthday") == []
     assert [m.concern for m in lexicon.find("on my birthday dad hit me and said its a secret")] == ["physical"]
+
+
+def test_phrases_and_unless_must_be_lists(tmp_path):
+    with pytest.raises(LexiconError, match="write a list"):  # not read one letter at a time
+        lexicon_of(tmp_path, "concerns:\n  secrets:\n    label: Secrets\n    phrases:\n      - its a secret\n"
+                             "    unless: birthday wish\n")
+    with pytest.raises(LexiconError, match="write a list"):
+        lexicon_of(tmp_path, "concerns:\n  secrets:\n    label: Secrets\n    phrases: its a secret\n")
 
 
 def test_a_concern_without_phrases_is_a_clear_error(tmp_path):

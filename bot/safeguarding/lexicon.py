@@ -45,7 +45,7 @@ def phrase_pattern(phrase: str) -> str:
     depth, after_item, gap = 0, False, False
     tokens = _TOKEN.findall(phrase)
     for before, token in zip(["("] + tokens, tokens):
-        if (token == "|" and before in ("(", "|")) or (token == ")" and before == "|"):
+        if (token == "|" and before in ("(", "|")) or (token == ")" and before in ("|", "(")):
             # "(me|)" would need two spaces where the empty choice is taken: "... (me) ..." says it
             raise LexiconError(f"{phrase!r}: a choice is empty; use ... for words that may or may not be there")
         if token in ("|", ")", "..."):
@@ -148,6 +148,9 @@ class Lexicon:
 
 def _compiled(lines, path: Path, where: str) -> List[Tuple[str, "re.Pattern[str]"]]:
     """Each phrase of a list of lines, with its pattern; LexiconError names where a phrase is wrong."""
+    if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+        # a bare string would be read one letter at a time, each letter a phrase of its own
+        raise LexiconError(f"{path}, {where}: write a list, one line of phrases after each \"- \"")
     compiled = []
     for line in lines:
         for phrase in _phrases(str(line)):
