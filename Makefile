@@ -26,7 +26,7 @@ check: install env db ## the quick inner loop while you work (no training, no se
 check-data: install ## (in check, beside check-code) the training data and the domain
 	$(PY) -m bot validate
 
-check-code: install env db ## (in check, beside check-data) pyflakes' checks, then the tests that need no servers and no trained model
+check-code: install ## (in check, beside check-data; check has made .env and the database) pyflakes' checks, then the tests that need no servers and no trained model
 	$(PY) -m ruff check --select F bot actions tests scripts benchmarks rasa_sdk_plugins
 	$(PY) -m pytest -q -m "not servers and not trained" -n auto
 

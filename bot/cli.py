@@ -395,6 +395,7 @@ def _web(_args) -> None:
     from waitress import serve
 
     from bot import logs
+    from bot.store.drawing_image import MAX_DRAWING_BYTES
     from bot.web import create_app
 
     settings = load_settings()
@@ -402,7 +403,11 @@ def _web(_args) -> None:
     app = create_app(settings)
     logging.getLogger("waitress").setLevel(logging.WARNING)
     print(f"Own Words web app: {settings.web_url}", flush=True)
-    serve(app, host=settings.web_host, port=settings.web_port, threads=8, ident=None)
+    # The largest body any request may have (a drawing's), kept in memory: waitress would otherwise
+    # accept a gigabyte and spool anything over 512 KB to a temporary file, a drawing in the clear.
+    largest = MAX_DRAWING_BYTES + 64 * 1024
+    serve(app, host=settings.web_host, port=settings.web_port, threads=8, ident=None,
+          max_request_body_size=largest, inbuf_overflow=largest)
 
 
 def _export(args) -> None:

@@ -99,3 +99,21 @@ def test_erasing_the_case_leaves_no_byte_of_the_drawing(store, session, database
     erased = erase_case(store, str(tmp_path / "no-tracker.db"), session.case_reference, "admin")
     assert erased.sessions == 1
     assert found_in_files(tmp_path, [token, drawing_id]) == []  # not in the database, its journal or free pages
+
+
+def test_turns_and_answers_without_a_drawing_are_vouched_for_as_before_drawings_existed(store, session):
+    """The chain's content for them has no new keys, so records chained before 0019 still verify."""
+    from bot.store import models
+    from bot.store.chain import answer_content, turn_content
+
+    store.record_child_turn(session.id, "m1", input="typed", text="hello")
+    store.record_answer(session.id, activity="warm_up", prompt_key="q", prompt_text="Hi?", kind="answer",
+                        text="hello", message_id="m1")
+    with store.sessionmaker() as db:
+        turn, answer = db.query(models.Turn).one(), db.query(models.Answer).one()
+        assert set(turn_content(turn, "hello")) == {
+            "session_id", "seq", "speaker", "input", "entered_by", "scribe", "text", "payload", "buttons",
+            "message_id", "reply_to", "at"}
+        assert set(answer_content(answer, "Hi?", "hello")) == {
+            "session_id", "seq", "activity", "prompt_key", "prompt_text", "kind", "text", "choice", "choice_label",
+            "about_activity", "entered_by", "scribe", "message_id", "at"}

@@ -943,6 +943,19 @@ def test_a_drawing_through_the_api_is_kept_once_described_and_bad_pictures_are_r
     assert "intact" in servers.cli("verify", session_id)
     child_turns = [t for t in store.transcript(session_id) if t.speaker == "child"]
     assert [t.input for t in child_turns] == ["button", "drawing", "typed"]
+    # the channel itself takes only a drawing the web app kept for this session
+    stranger = requests.post(servers.webhook, json={"sender": session_id, "drawing": str(uuid.uuid4())},
+                             headers=servers.channel_headers, timeout=60)
+    assert (stranger.status_code, stranger.json()["error"]) == (400, "unknown_drawing")
+
+    # a practice: the drawing is checked and answered, and nothing of it is kept
+    practice = api.post("/api/practice", {"age_band": "age_4_7", "plan": ["three_wishes"]}).json()["id"]
+    assert api.say(practice, payload="/start")["messages"][-1].get("drawing") is True
+    practised = send_drawing(servers, api, practice, picture_png())
+    assert practised.status_code == 200 and practised.json()["messages"][-1]["text"] == describe
+    twice = send_drawing(servers, api, practice, picture_png())  # the question has moved on: the channel says so
+    assert (twice.status_code, twice.json()["error"]) == (409, "drawing_not_asked")
+    assert rows_of(servers, "drawings", practice) == 0
     # nothing of the drawing in the clear in the database file
     assert kept.png not in Path(servers.settings["DATABASE_URL"].removeprefix("sqlite:///")).read_bytes()
 

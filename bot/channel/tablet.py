@@ -187,9 +187,10 @@ class TabletInput(InputChannel):
                 if session.practice:
                     practice.memory.forget(sender)
                 return _error(409, "session_ended", "this session has ended", _say(agent, "utter_session_ended"))
-            if incoming.input == DRAWING_INPUT and not session.practice and not await asyncio.to_thread(
-                    Drawings(store).exists, sender, incoming.drawing):
-                return _error(400, "unknown_drawing", "no drawing of this session has that id: send the picture first")
+            if incoming.input == DRAWING_INPUT:
+                refusal = await asyncio.to_thread(_drawing_refusal, store, session, incoming)
+                if refusal:
+                    return refusal
             # A message stored before whose first try never finished is handled now (its answer,
             # if it got that far, is keyed on the message id and is not stored twice).
             await asyncio.to_thread(
@@ -315,6 +316,16 @@ def parse_typed(agent, sender_id: str, text: str, meaning: Optional[Meaning]) ->
             {"entity": CONTROL_SLOT, "value": taken.to_check}
         ]
     return parse_data
+
+
+def _drawing_refusal(store: Store, session, incoming: Incoming) -> Optional[HTTPResponse]:
+    """Why a drawing cannot be this message's answer (inside the session's lock, so two drawings
+    sent at once cannot both answer one question), or None."""
+    if not session.practice and not Drawings(store).exists(session.id, incoming.drawing):
+        return _error(400, "unknown_drawing", "no drawing of this session has that id: send the picture first")
+    if not store.offers_drawing_now(session.id):  # (a practice's transcript is in this process's memory)
+        return _error(409, "drawing_not_asked", "the question on the screen is not one a drawing answers")
+    return None
 
 
 def _parse(agent, sender_id: str, text: str, target: str) -> Dict[Text, Any]:

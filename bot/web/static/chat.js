@@ -173,7 +173,7 @@
         if (data.read_aloud) speak(message.text);
         if (index === reply.length - 1) {
           showButtons(message.buttons);
-          drawButton.hidden = ended || !reply.some((m) => m.drawing);
+          drawButton.hidden = ended || !message.drawing; // the question now on the screen takes a drawing
           if (after) after();
           if (!ended) typed.focus({ preventScroll: true });
         }
@@ -238,7 +238,8 @@
       response = await request(pending);
       if (response.status >= 500) throw new Error("unavailable");
       if (response.status === 401) { pending = null; setBusy(false); status.textContent = ""; showLoggedOut(); return; }
-      result = await response.json();
+      // a refusal is never sent again as it is; one that is not our JSON (a proxy's page) is a refusal too
+      result = response.ok ? await response.json() : await response.json().catch(() => ({ error: "refused" }));
     } catch (error) {
       // Calm words; the same message (same id) goes again, so it is never stored twice.
       status.textContent = words.trouble;
@@ -251,7 +252,7 @@
     setBusy(false);
     if (response.status === 409 && result.error !== "drawing_not_asked") { showEnded(); return; }
     if (!response.ok) { // e.g. an empty message: the words stay in the box; a drawing refused stays on screen
-      if (sent.drawing) status.textContent = result.message;
+      if (sent.drawing) status.textContent = data.draw_words.refused;
       return;
     }
     if ("message" in sent) typed.value = "";
