@@ -11,7 +11,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # `make run PYTHON310=/path/to/python3.10` chooses the interpreter (scripts/find-python310)
 export PYTHON310
 
-.PHONY: run test check check-data check-code setup install env db model browser validate pytest test-stories bench bench-quick lock clean
+.PHONY: run test check check-data check-code setup install env db model browser postgres validate pytest test-stories bench bench-quick lock clean
 
 run: setup ## start the web app, the action server and the Rasa server; Ctrl-C stops them all
 	honcho start -f Procfile -e .env
@@ -28,7 +28,7 @@ check-data: install ## (in check, beside check-code) the training data and the d
 
 check-code: install ## (in check, beside check-data; check has made .env and the database) pyflakes' checks, then the tests that need no servers and no trained model
 	$(PY) -m ruff check --select F bot actions tests scripts benchmarks rasa_sdk_plugins
-	$(PY) -m pytest -q -m "not servers and not trained" -n auto
+	$(PY) -m pytest -q -m "not servers and not trained and not postgres" -n auto
 
 setup: install env db model
 
@@ -65,7 +65,16 @@ browser: ## Debian's Chromium (and a colour emoji font) for the browser tests, i
 	  { echo "error: could not install chromium (apt-get install chromium); the browser tests need /usr/bin/chromium"; exit 1; }; \
 	fi
 
-pytest: setup browser ## unit, action, HTTP integration and browser tests, in two workers (tests/conftest.py keeps the tests that share servers together)
+postgres: ## Debian's PostgreSQL server, for the tests that start a private one, installed if missing
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "Installing Debian's PostgreSQL for the tests (apt-get)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null || \
+	  { echo "error: could not install postgresql (apt-get install postgresql); the PostgreSQL tests need it"; exit 1; }; \
+	fi
+
+pytest: setup browser postgres ## unit, action, HTTP integration and browser tests, in two workers (tests/conftest.py keeps the tests that share servers together)
 	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 test-stories: model ## the conversation test stories against the trained model

@@ -112,6 +112,16 @@ def shared_servers(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def postgres():
+    """A private PostgreSQL cluster for the run (tests/postgres.py), stopped at the end."""
+    from tests.postgres import PrivatePostgres
+
+    cluster = PrivatePostgres()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
 def awkward_answers() -> list:
     """Answers that break naive code: kept in a JSON file so their exact characters are plain."""
     return load_fixture("awkward_answers.json")
@@ -132,6 +142,8 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group("servers"))
         elif item.get_closest_marker("trained"):
             item.add_marker(pytest.mark.xdist_group("trained"))  # one worker loads the trained model, once
+        elif item.get_closest_marker("postgres"):
+            item.add_marker(pytest.mark.xdist_group("postgres"))  # one private PostgreSQL for them all
     yield
     items.sort(key=lambda item: item.nodeid.startswith("tests/test_new_activity.py::"))
 

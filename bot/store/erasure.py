@@ -56,6 +56,7 @@ def erase_case(store: Store, tracker_db: str, reference: str, actor: str) -> Era
         "sessions": erased.sessions, "answers": erased.answers, "conversation_events": conversation_events,
     })
     _empty_write_ahead_log(store.engine)
+    _vacuum_our_tables(store.engine)
     return erased
 
 
@@ -91,3 +92,13 @@ def _empty_write_ahead_log(engine) -> None:
     if engine.dialect.name == "sqlite":
         with engine.connect() as connection:
             connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+
+
+def _vacuum_our_tables(engine) -> None:
+    """PostgreSQL keeps deleted rows in its tables' files until a VACUUM frees their space for reuse
+    (VACUUM cannot run inside a transaction)."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for model in (*_SESSION_TABLES, models.Review, models.Session, models.AuditEvent, models.Case):
+            connection.execute(text(f"VACUUM {model.__tablename__}"))
