@@ -11,7 +11,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # `make run PYTHON310=/path/to/python3.10` chooses the interpreter (scripts/find-python310)
 export PYTHON310
 
-.PHONY: run test check check-data check-code setup install env db model browser postgres validate pytest test-stories bench bench-quick lock clean
+.PHONY: run test check check-data check-code setup install env db model browser postgres validate pytest test-stories bench bench-quick audit lock clean
 
 run: setup ## start the web app, the action server and the Rasa server; Ctrl-C stops them all
 	honcho start -f Procfile -e .env
@@ -86,6 +86,11 @@ bench: setup ## Own Words beside the stock Rasa assistant (about 12 minutes): do
 
 bench-quick: setup ## the same, small and quick (`make bench --quick` cannot be spelt so: make takes --quick as its own option)
 	$(PY) -m benchmarks --quick
+
+audit: ## the pinned dependencies against PyPI's advisory database (pip-audit, in a venv of its own): run it before each deployment
+	@[ -x var/audit-venv/bin/pip-audit ] || { "$$(scripts/find-python310)" -m venv var/audit-venv && \
+	  var/audit-venv/bin/pip install -qq pip-audit || { echo "error: could not install pip-audit (is the package index reachable?)"; exit 2; }; }
+	$(PY) scripts/audit.py var/audit-venv/bin/pip-audit requirements.txt
 
 lock: ## re-pin requirements.txt from requirements.in in a clean venv
 	rm -rf var/lock-venv && "$$(scripts/find-python310)" -m venv var/lock-venv
