@@ -27,7 +27,7 @@ class Settings:
     web_port: int = 8000
     web_idle_minutes: int = 30
     web_cookie_secure: bool = True
-    tracker_db: str = str(PROJECT_ROOT / "var" / "rasa_tracker.db")  # Rasa's tracker store (SQLite file)
+    tracker_db: str = str(PROJECT_ROOT / "var" / "rasa_tracker.db")  # Rasa's tracker store: a SQLite file or a URL
     previous_data_keys: Tuple[str, ...] = ()  # still readable, during `python -m bot keys rotate`
     retention_days: int = 90  # days a closed case is kept before `python -m bot purge` erases it
     channel_token: str = ""  # the web app's secret for the tablet channel (bot/channel/auth.py)
@@ -91,10 +91,15 @@ def load_settings() -> Settings:
         api_token_days=_positive("API_TOKEN_DAYS", 30),
         web_trusted_proxies=_count("WEB_TRUSTED_PROXIES"),
         web_cookie_secure=os.environ.get("WEB_COOKIE_SECURE", "true").strip().lower() not in ("false", "0", "no"),
-        tracker_db=str(PROJECT_ROOT / os.environ.get("TRACKER_DB", "var/rasa_tracker.db")),
+        tracker_db=_tracker_db(os.environ.get("TRACKER_DB", "var/rasa_tracker.db").strip()),
         channel_token=os.environ.get("CHANNEL_TOKEN", "").strip(),
         previous_data_keys=tuple(k.strip() for k in os.environ.get("OWN_WORDS_PREVIOUS_DATA_KEYS", "").split(",") if k.strip()),
     )
+
+
+def _tracker_db(value: str) -> str:
+    """A SQLite file (relative to the project folder) or a database URL (postgresql+psycopg2://...)."""
+    return value if "://" in value else str(PROJECT_ROOT / value)
 
 
 def _count(name: str) -> int:

@@ -112,3 +112,46 @@ def test_key_rotation_on_postgresql_keeps_everything_readable_and_the_chain_inta
     assert [a.text for a in rotated.answers(session.id)] == [WORDS, None]
     assert pixels(Drawings(rotated).get(session.id, drawing_id).png) == pixels(a_drawing())
     assert rotated.verify(session.id).intact
+
+
+def test_rasas_tracker_store_and_our_tools_on_postgresql(pg_store, pack, postgres, monkeypatch):
+    """Rasa's conversations in the same database (one URL for both): encrypted at rest, a failed
+    turn undone, erased with the case, re-encrypted by key rotation."""
+    import asyncio
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted
+
+    from bot.channel.tracker_store import OwnWordsTrackerStore
+    from bot.store.tracker_events import drop_events_after, last_event_id
+    from tests.conftest import ROOT
+    from tests.test_tracker_store import WORDS as TYPED
+    from tests.test_tracker_store import conversation
+
+    store, url, data_key, _ = pg_store
+    monkeypatch.setenv("OWN_WORDS_DATA_KEY", data_key)
+    session, _ = recorded(store, pack, "PG-TRACKER")
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    tracker_store = OwnWordsTrackerStore(domain, db=url)
+    tracker = conversation(session.id)
+    asyncio.run(tracker_store.save(tracker))
+    back = asyncio.run(tracker_store.retrieve(session.id))
+    assert back.latest_message.text == TYPED and back.get_slot("last_words") == TYPED
+    assert TYPED not in postgres.dump(url)  # encrypted at rest
+
+    turn_start = last_event_id(url, session.id)
+    tracker.update(ActionExecuted("action_listen"))
+    asyncio.run(tracker_store.save(tracker))
+    assert last_event_id(url, session.id) > turn_start
+    assert drop_events_after(url, session.id, turn_start) == 1  # the failed turn undone
+    assert last_event_id(url, session.id) == turn_start
+
+    key = new_key()
+    assert rotation._rotate_events(url, Cipher(key, [data_key])) == 4  # as `python -m bot keys rotate` does
+    monkeypatch.setenv("OWN_WORDS_DATA_KEY", key)
+    assert asyncio.run(OwnWordsTrackerStore(domain, db=url).retrieve(session.id)).latest_message.text == TYPED
+
+    rotated = Store(url, key, chain_key=pg_store[3])
+    erased = erase_case(rotated, url, "PG-TRACKER", "admin")
+    assert erased.conversation_events == 4
+    assert session.id not in postgres.dump(url)

@@ -18,6 +18,7 @@ from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
 from bot.channel.tracker_compaction import compaction
@@ -32,7 +33,7 @@ class OwnWordsTrackerStore(SQLTrackerStore):
         self._practice = InMemoryTrackerStore(domain)
         settings = load_settings()
         self.cipher = Cipher(settings.data_key, settings.previous_data_keys)
-        super().__init__(domain=domain, **kwargs)
+        super().__init__(domain=domain, **_connection(kwargs))
         if is_sqlite_file(str(self.engine.url)):
             # Connections kept open for reuse, and a write-ahead log: each turn's commit costs one
             # sync instead of several (the file keeps the mode; erasure empties the log).
@@ -95,3 +96,14 @@ class OwnWordsTrackerStore(SQLTrackerStore):
 
     def _forget(self, session_id: str) -> None:
         self._practice.store.pop(session_id, None)
+
+
+def _connection(kwargs: dict) -> dict:
+    """endpoints.yml gives `db: ${TRACKER_DB}`: a SQLite file, or a URL (postgresql+psycopg2://user:
+    password@host:port/database), taken apart into the arguments Rasa's SQL tracker store asks for."""
+    db = str(kwargs.get("db") or "")
+    if "://" not in db:
+        return kwargs
+    url = make_url(db)
+    return {**kwargs, "dialect": url.drivername, "host": url.host, "port": url.port, "db": url.database,
+            "username": url.username, "password": url.password}

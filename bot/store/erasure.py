@@ -56,7 +56,8 @@ def erase_case(store: Store, tracker_db: str, reference: str, actor: str) -> Era
         "sessions": erased.sessions, "answers": erased.answers, "conversation_events": conversation_events,
     })
     _empty_write_ahead_log(store.engine)
-    _vacuum_our_tables(store.engine)
+    _vacuum(store.engine, [m.__tablename__ for m in (*_SESSION_TABLES, models.Review, models.Session,
+                                                      models.AuditEvent, models.Case)])
     return erased
 
 
@@ -81,9 +82,11 @@ def _erase_conversations(tracker_db: str, session_ids: List[str]) -> int:
         return 0
     engine = tracker_engine(tracker_db)
     with engine.begin() as connection:
-        connection.exec_driver_sql("PRAGMA secure_delete=ON")
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA secure_delete=ON")
         erased = connection.execute(delete(events).where(events.c.sender_id.in_(session_ids))).rowcount
     _empty_write_ahead_log(engine)
+    _vacuum(engine, ["events"])
     return erased
 
 
@@ -94,11 +97,11 @@ def _empty_write_ahead_log(engine) -> None:
             connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
 
 
-def _vacuum_our_tables(engine) -> None:
+def _vacuum(engine, tables) -> None:
     """PostgreSQL keeps deleted rows in its tables' files until a VACUUM frees their space for reuse
     (VACUUM cannot run inside a transaction)."""
     if engine.dialect.name != "postgresql":
         return
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        for model in (*_SESSION_TABLES, models.Review, models.Session, models.AuditEvent, models.Case):
-            connection.execute(text(f"VACUUM {model.__tablename__}"))
+        for table in tables:
+            connection.execute(text(f"VACUUM {table}"))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import (
     Column,
+    create_engine,
     Integer,
     MetaData,
     String,
@@ -35,13 +36,21 @@ events = Table(
 
 @lru_cache(maxsize=None)
 def tracker_engine(tracker_db: str):
-    """One engine a file for the life of the process (the channel asks twice a turn), for every
-    tool of ours that touches the tracker store."""
+    """One engine a tracker store for the life of the process (the channel asks twice a turn), for
+    every tool of ours that touches it. `tracker_db`: a SQLite file, or a database URL."""
+    if is_url(tracker_db):
+        return create_engine(tracker_db, future=True, pool_pre_ping=True)
     return pooled_sqlite_engine(f"sqlite:///{tracker_db}")
 
 
+def is_url(tracker_db: str) -> bool:
+    return "://" in tracker_db
+
+
 def tracker_exists(tracker_db: str) -> bool:
-    return Path(tracker_db).exists() and inspect(tracker_engine(tracker_db)).has_table("events")
+    if not is_url(tracker_db) and not Path(tracker_db).exists():
+        return False
+    return inspect(tracker_engine(tracker_db)).has_table("events")
 
 
 def encrypt_plain_rows(tracker_db: str, cipher: Cipher) -> int:
