@@ -116,7 +116,7 @@ def test_key_rotation_on_postgresql_keeps_everything_readable_and_the_chain_inta
 
 def test_rasas_tracker_store_and_our_tools_on_postgresql(pg_store, pack, postgres, monkeypatch):
     """Rasa's conversations in the same database (one URL for both): encrypted at rest, a failed
-    turn undone, erased with the case, re-encrypted by key rotation."""
+    turn undone, re-encrypted by key rotation, a long one compacted, erased with the case."""
     import asyncio
 
     from rasa.shared.core.domain import Domain
@@ -150,6 +150,16 @@ def test_rasas_tracker_store_and_our_tools_on_postgresql(pg_store, pack, postgre
     assert rotation._rotate_events(url, Cipher(key, [data_key])) == 4  # as `python -m bot keys rotate` does
     monkeypatch.setenv("OWN_WORDS_DATA_KEY", key)
     assert asyncio.run(OwnWordsTrackerStore(domain, db=url).retrieve(session.id)).latest_message.text == TYPED
+
+    # a long conversation goes on in a new Rasa session, and only that is loaded again (compaction)
+    from bot.channel.tracker_compaction import COMPACT_AFTER
+    from tests.test_tracker_compaction import tracker_after
+
+    long_one = tracker_after(COMPACT_AFTER // 6 + 1, domain)
+    asyncio.run(OwnWordsTrackerStore(domain, db=url).save(long_one))
+    resumed = asyncio.run(OwnWordsTrackerStore(domain, db=url).retrieve(long_one.sender_id))
+    assert resumed.current_slot_values() == long_one.current_slot_values()
+    assert len(resumed.events) < COMPACT_AFTER // 2
 
     rotated = Store(url, key, chain_key=pg_store[3])
     erased = erase_case(rotated, url, "PG-TRACKER", "admin")
