@@ -117,3 +117,13 @@ def test_turns_and_answers_without_a_drawing_are_vouched_for_as_before_drawings_
         assert set(answer_content(answer, "Hi?", "hello")) == {
             "session_id", "seq", "activity", "prompt_key", "prompt_text", "kind", "text", "choice", "choice_label",
             "about_activity", "entered_by", "scribe", "message_id", "at"}
+
+
+def test_a_drawing_no_answer_points_to_can_be_forgotten_and_an_answered_one_cannot(store, session):
+    """The web app forgets a drawing whose message the assistant refused for good."""
+    refused = Drawings(store).keep(session.id, "m-refused", clean_png(a_drawing()))
+    assert Drawings(store).forget_unanswered(session.id, refused)
+    assert Drawings(store).get(session.id, refused) is None
+    answered = drawn(store, session)
+    assert not Drawings(store).forget_unanswered(session.id, answered)
+    assert Drawings(store).get(session.id, answered) is not None and store.verify(session.id).intact

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Dict, Optional
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.dialogue import practice
 from bot.store import models
@@ -74,6 +74,17 @@ class Drawings:
     def _of_message(db, session_id: str, message_id: str) -> Optional[models.Drawing]:
         return db.execute(select(models.Drawing).where(
             models.Drawing.session_id == session_id, models.Drawing.message_id == message_id)).scalar_one_or_none()
+
+    def forget_unanswered(self, session_id: str, drawing_id: str) -> bool:
+        """Delete a kept drawing that no answer points to (the assistant refused the message that
+        sent it, so it never became one). True if it was deleted."""
+        with self._sessions.begin() as db:
+            answered = db.execute(select(models.Answer.id).where(
+                models.Answer.session_id == session_id, models.Answer.drawing_id == drawing_id).limit(1)).first()
+            if answered is not None:
+                return False
+            return db.execute(delete(models.Drawing).where(
+                models.Drawing.session_id == session_id, models.Drawing.id == drawing_id)).rowcount > 0
 
     def exists(self, session_id: str, drawing_id: Optional[str]) -> bool:
         with self._sessions() as db:

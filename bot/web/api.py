@@ -178,8 +178,12 @@ def send_drawing(session_id: str):
         clean = clean_png(_upload())
     except DrawingRefused as refusal:
         return _error(413 if refusal.code == "too_large" else 400, "drawing_refused", str(refusal), reason=refusal.code)
-    drawing_id = Drawings(services.store()).keep(session.id, message_id, clean)
-    return _sent(session, message_id=message_id, drawing=drawing_id)
+    drawings = Drawings(services.store())
+    drawing_id = drawings.keep(session.id, message_id, clean)
+    sent = _sent(session, message_id=message_id, drawing=drawing_id)
+    if isinstance(sent, tuple) and 400 <= sent[1] < 500:  # refused for good (not 503: that is sent again)
+        drawings.forget_unanswered(session.id, drawing_id)
+    return sent
 
 
 def _upload() -> bytes:
