@@ -165,3 +165,38 @@ def test_rasas_tracker_store_and_our_tools_on_postgresql(pg_store, pack, postgre
     erased = erase_case(rotated, url, "PG-TRACKER", "admin")
     assert erased.conversation_events == 4
     assert session.id not in postgres.dump(url)
+
+
+def test_one_message_of_a_session_at_a_time_across_processes_sharing_the_database(pg_store):
+    """The channel's lock across Rasa servers (bot/channel/session_lock.py): each turn on a connection
+    of its own, as two servers would hold them; another session does not wait; a server that dies
+    mid-turn lets go with its connection."""
+    import asyncio
+    import time
+
+    from bot.channel.session_lock import _connect, _try, lock_engine, one_at_a_time
+
+    store = pg_store[0]
+    engine = lock_engine(store.engine)
+    assert engine is not None and lock_engine(create_engine("sqlite://")) is None
+    spans = {}
+
+    async def turn(name, session, seconds):
+        async with one_at_a_time(engine, session):
+            start = time.monotonic()
+            await asyncio.sleep(seconds)
+            spans[name] = (start, time.monotonic())
+
+    async def both():
+        first = asyncio.create_task(turn("first", "session-a", 0.4))
+        await asyncio.sleep(0.1)
+        await asyncio.gather(first, turn("retry", "session-a", 0.05), turn("other", "session-b", 0.05))
+
+    asyncio.run(both())
+    assert spans["retry"][0] >= spans["first"][1]  # the same session waited for the turn before
+    assert spans["other"][0] < spans["first"][1]  # another session did not
+
+    dying = _connect(engine)
+    assert _try(dying, "session-c")
+    dying.close()  # the server died mid-turn: its lock went with its connection
+    asyncio.run(asyncio.wait_for(turn("after", "session-c", 0), timeout=5))

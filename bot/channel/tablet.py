@@ -51,7 +51,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import logs
-from bot.channel import action_response_check, atomic_turn, choice_order, interpolation
+from bot.channel import action_response_check, atomic_turn, choice_order, interpolation, session_lock
 from bot.channel import auth as channel_auth
 from bot.channel.incoming import BadRequest, Incoming, button_intents, parse_incoming
 from bot.dialogue.capture import DRAWING_INPUT
@@ -100,6 +100,7 @@ class TabletInput(InputChannel):
         self._classifier: Optional[classifier.MeaningClassifier] = None
         self._buttons: Tuple[Any, FrozenSet[str]] = (None, frozenset())  # (domain, its button intents)
         self._drawing_asks: Optional[FrozenSet[str]] = None
+        self._lock_engine: Any = False  # not yet looked at (None: no lock across processes needed)
         self._locks: "weakref.WeakValueDictionary[str, asyncio.Lock]" = weakref.WeakValueDictionary()
 
     def blueprint(
@@ -160,6 +161,12 @@ class TabletInput(InputChannel):
         return self._classifier
 
     @property
+    def lock_engine(self):
+        if self._lock_engine is False:
+            self._lock_engine = session_lock.lock_engine(self.store.engine)
+        return self._lock_engine
+
+    @property
     def drawing_asks(self) -> FrozenSet[str]:
         """The responses asking a question a drawing may answer (activities.yml's `drawing`)."""
         if self._drawing_asks is None:
@@ -178,7 +185,9 @@ class TabletInput(InputChannel):
             return _error(403, "unknown_session", "no session has this id", _say(agent, "utter_session_unknown"))
 
         lock = self._locks.setdefault(sender, asyncio.Lock())
-        async with lock:  # one message of a session at a time, so a retry waits for the first try
+        # one message of a session at a time, so a retry waits for the first try: in this process,
+        # and across Rasa servers that share a PostgreSQL database (bot/channel/session_lock.py)
+        async with lock, session_lock.one_at_a_time(self.lock_engine, sender):
             replies = await asyncio.to_thread(store.child_turn_replies, sender, incoming.message_id)
             if replies is not None:  # a retry of a message already answered: the same answer again
                 return response.json(_as_rest_messages(sender, replies))
