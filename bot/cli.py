@@ -514,19 +514,17 @@ def _transcript(args) -> None:
     session = store.get_session(args.session_id)
     if session is None:
         raise CommandError(f"no session has the id {args.session_id!r}")
-    from bot.report.outline import drawing_id_of
     from bot.store.drawings import Drawings
 
     turns = store.transcript(args.session_id)
     Reviews(store).audit(f"command line ({getpass.getuser()})", "view_transcript",
                          case_reference=session.case_reference, session_id=session.id)
     # a child's turn that sent a drawing: the drawing named by its SHA-256, not the payload
-    sent = {t.seq: drawing_id_of(t.payload) for t in turns if t.speaker == "child" and t.input == "drawing"}
-    kept = Drawings(store).of_session(session.id) if sent else {}
+    sent = Drawings(store).sent_in(session.id, turns)
 
     def drawing(t) -> Optional[Dict[str, Any]]:
-        found = kept.get(sent[t.seq] or "")
-        return {"id": sent[t.seq], "sha256": found.sha256 if found else None, "kept": found is not None}
+        drawing_id, found = sent[t.seq]
+        return {"id": drawing_id, "sha256": found.sha256 if found else None, "kept": found is not None}
 
     if args.format == "json":
         rows = [

@@ -3,7 +3,6 @@ render the same way. The child's words go into the blocks exactly as stored; the
 them comes from templates/wording.yml."""
 from __future__ import annotations
 
-import json
 from typing import Any, Dict, List, Optional
 
 
@@ -154,9 +153,7 @@ class Entered:
 
     def _fill(self, text: str, **values: Any) -> str:
         # placeholders replaced one by one, never str.format: a name may hold braces
-        for key, value in dict(values, child_name=self._name).items():
-            text = text.replace("{" + key + "}", str(value))
-        return text
+        return fill(text, dict(values, child_name=self._name))
 
 
 def _answer(answer: Dict[str, Any], wording: Dict[str, Any], who: Entered) -> Dict[str, Any]:
@@ -203,14 +200,3 @@ def fill(text: str, values: Dict[str, Any]) -> str:
         text = text.replace("{" + key + "}", str(value))
     return text
 
-
-def drawing_id_of(payload: Optional[str]) -> Optional[str]:
-    """The id of the drawing a child's turn sent (its payload `/inform{"drawing":"<id>"}`), or None."""
-    if not payload or not payload.startswith("/inform{"):
-        return None
-    try:
-        entities = json.loads(payload[len("/inform"):])
-    except ValueError:
-        return None
-    drawing = entities.get("drawing") if isinstance(entities, dict) else None
-    return drawing if isinstance(drawing, str) else None

@@ -10,9 +10,10 @@ answer that points to it (bot/store/chain.py)."""
 from __future__ import annotations
 
 import base64
+import json
 import uuid
 from dataclasses import dataclass
-from typing import Dict, Optional
+from typing import Dict, Iterable, Optional, Tuple
 
 from sqlalchemy import delete, select
 
@@ -20,7 +21,8 @@ from bot.dialogue import practice
 from bot.store import models
 from bot.store.chain import png_of
 from bot.store.drawing_image import CleanDrawing
-from bot.store.repository import Store, utcnow
+from bot.dialogue.capture import DRAWING_INPUT
+from bot.store.repository import Store, TurnInfo, utcnow
 
 
 @dataclass(frozen=True)
@@ -33,9 +35,17 @@ class DrawingInfo:
     width: int
     height: int
 
-    @property
-    def data_uri(self) -> str:
-        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+def drawing_id_of(payload: Optional[str]) -> Optional[str]:
+    """The id of the drawing a child's turn sent (its payload `/inform{"drawing":"<id>"}`), or None."""
+    if not payload or not payload.startswith("/inform{"):
+        return None
+    try:
+        entities = json.loads(payload[len("/inform"):])
+    except ValueError:
+        return None
+    drawing = entities.get("drawing") if isinstance(entities, dict) else None
+    return drawing if isinstance(drawing, str) else None
 
 
 class Drawings:
@@ -95,6 +105,13 @@ class Drawings:
         with self._sessions() as db:
             row = db.get(models.Drawing, drawing_id)
             return self._info(row) if row is not None and row.session_id == session_id else None
+
+    def sent_in(self, session_id: str, turns: Iterable[TurnInfo]) -> Dict[int, Tuple[Optional[str], Optional[DrawingInfo]]]:
+        """For each child's turn that sent a drawing, by its seq: the drawing's id, and the drawing
+        if it is kept (for the transcript, which shows it rather than its payload)."""
+        sent = {t.seq: drawing_id_of(t.payload) for t in turns if t.speaker == "child" and t.input == DRAWING_INPUT}
+        kept = self.of_session(session_id) if sent else {}
+        return {seq: (drawing_id, kept.get(drawing_id or "")) for seq, drawing_id in sent.items()}
 
     def of_session(self, session_id: str) -> Dict[str, DrawingInfo]:
         """Every kept drawing of a session, by id (none for a practice session)."""

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from bot.report.outline import Entered, details, drawing_block, drawing_id_of, fill, flag_details
+from bot.report.outline import Entered, details, drawing_block, fill, flag_details
 from bot.report.render import localised, render, wording as report_wording
 from bot.report.summary import build_summary
 from bot.store.drawings import Drawings
@@ -101,10 +101,9 @@ def transcript(session_id: str):
                     session_id=session.id)
     turns = services.store().transcript(session.id)
     # a child's turn that sent a drawing: the picture (served by `drawing`), not its payload
-    sent = {t.seq: drawing_id_of(t.payload) for t in turns if t.speaker == "child" and t.input == "drawing"}
-    kept = Drawings(services.store()).of_session(session.id) if sent else {}
+    sent = Drawings(services.store()).sent_in(session.id, turns)
     report = report_wording()
-    return render_template("transcript.html", session=session, turns=turns, sent=sent, kept=kept, report=report,
+    return render_template("transcript.html", session=session, turns=turns, sent=sent, report=report,
                            drawing_alt=fill(report["drawing"]["alt"], {"child_name": session.child_name}),
                            words=services.wording()["practitioner"], user=current_user.info)
 
