@@ -175,7 +175,7 @@ def send_drawing(session_id: str):
     if not session.practice and not services.store().offers_drawing_now(session.id):
         return _error(409, "drawing_not_asked", MESSAGES[NOT_ASKED])
     try:
-        clean = clean_png(_upload())
+        clean = clean_png(request.get_data(cache=False))  # over the limit: _too_large answers
     except DrawingRefused as refusal:
         return _error(413 if refusal.code == "too_large" else 400, "drawing_refused", str(refusal), reason=refusal.code)
     drawings = Drawings(services.store())
@@ -184,14 +184,6 @@ def send_drawing(session_id: str):
     if isinstance(sent, tuple) and 400 <= sent[1] < 500:  # refused for good (not 503: that is sent again)
         drawings.forget_unanswered(session.id, drawing_id)
     return sent
-
-
-def _upload() -> bytes:
-    """The request's body, up to the drawings' limit (set in _who_is_asking, above the app's)."""
-    try:
-        return request.get_data(cache=False)
-    except RequestEntityTooLarge:
-        raise DrawingRefused("too_large") from None
 
 
 def _sent(session: SessionInfo, *, message_id: str, message=None, payload=None, drawing=None, scribed_by=None):

@@ -188,26 +188,26 @@
     document.querySelectorAll("button.choice, #controls button, #send, #draw").forEach((b) => { b.disabled = busy || ended; });
   }
 
-  function showEnded() {
+  // Nothing more can be answered: every way of answering goes.
+  function stopAnswering() {
     ended = true;
     answer.hidden = true;
     controls.hidden = true;
     choices.replaceChildren();
     drawButton.hidden = true;
     if (drawing) closeDrawing();
+  }
+
+  function showEnded() {
+    stopAnswering();
     $("ended-screen").hidden = false;
   }
 
   // The tablet's log-in has ended (logged out, or left too long): only the practitioner can go on.
   function showLoggedOut() {
-    ended = true;
+    stopAnswering();
     if (panel.open) panel.close();
     $("practitioner-open").hidden = true;
-    answer.hidden = true;
-    controls.hidden = true;
-    choices.replaceChildren();
-    drawButton.hidden = true;
-    if (drawing) closeDrawing();
     $("logged-out-screen").hidden = false;
   }
 
