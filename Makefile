@@ -11,10 +11,13 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # `make run PYTHON310=/path/to/python3.10` chooses the interpreter (scripts/find-python310)
 export PYTHON310
 
-.PHONY: run test check check-data check-code setup install env db model browser postgres validate pytest test-stories bench bench-quick audit lock clean
+.PHONY: run run-scaled test check check-data check-code setup install env db model browser postgres redis validate pytest test-stories bench bench-quick audit lock clean
 
 run: setup ## start the web app, the action server and the Rasa server; Ctrl-C stops them all
 	honcho start -f Procfile -e .env
+
+run-scaled: setup postgres redis ## as a national service runs it, on this machine: private PostgreSQL and Redis in var/scaled/, two Rasa servers, two action servers, the web app
+	$(PY) -m bot.scaled
 
 test: setup validate ## the whole test suite, and a check that the benchmark runs
 	@echo "pytest, the conversation tests and the quick benchmark run side by side (each mostly waits on a server); each one's output is printed when it ends"
@@ -74,7 +77,16 @@ postgres: ## Debian's PostgreSQL server, for the tests that start a private one,
 	  { echo "error: could not install postgresql (apt-get install postgresql); the PostgreSQL tests need it"; exit 1; }; \
 	fi
 
-pytest: setup browser postgres ## unit, action, HTTP integration and browser tests, in two workers (tests/conftest.py keeps the tests that share servers together)
+redis: ## Debian's Redis server, for run-scaled and the tests across several Rasa servers, installed if missing
+	@if [ ! -x /usr/bin/redis-server ]; then \
+	  echo "Installing Debian's Redis (apt-get)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null || \
+	  { echo "error: could not install redis-server (apt-get install redis-server); run-scaled and its tests need it"; exit 1; }; \
+	fi
+
+pytest: setup browser postgres redis ## unit, action, HTTP integration and browser tests, in two workers (tests/conftest.py keeps the tests that share servers together)
 	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 test-stories: model ## the conversation test stories against the trained model

@@ -34,6 +34,7 @@ class Settings:
     api_token_days: int = 30  # days an API token works (`python -m bot users token NAME`)
     web_trusted_proxies: int = 0  # HTTPS proxies in front of the web app, trusted to give the client's address
     chain_key: str = ""  # the record's chain (bot/store/chain.py); required, like the data key
+    rasa_urls: Tuple[str, ...] = ()  # the Rasa servers the web app sends to (RASA_URLS); none: this machine's
 
     @property
     def web_url(self) -> str:
@@ -41,8 +42,10 @@ class Settings:
         return f"http://{host}:{self.web_port}/"
 
     @property
-    def webhook_url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_port}/webhooks/tablet/webhook"
+    def webhook_urls(self) -> Tuple[str, ...]:
+        """The tablet channel of every Rasa server, in the order RASA_URLS lists them."""
+        bases = self.rasa_urls or (f"http://127.0.0.1:{self.rasa_port}",)
+        return tuple(f"{base}/webhooks/tablet/webhook" for base in bases)
 
 
 def _port(name: str, default: int) -> int:
@@ -93,6 +96,7 @@ def load_settings() -> Settings:
         web_cookie_secure=os.environ.get("WEB_COOKIE_SECURE", "true").strip().lower() not in ("false", "0", "no"),
         tracker_db=_tracker_db(os.environ.get("TRACKER_DB", "var/rasa_tracker.db").strip()),
         channel_token=os.environ.get("CHANNEL_TOKEN", "").strip(),
+        rasa_urls=_urls("RASA_URLS"),
         previous_data_keys=tuple(k.strip() for k in os.environ.get("OWN_WORDS_PREVIOUS_DATA_KEYS", "").split(",") if k.strip()),
     )
 
@@ -100,6 +104,15 @@ def load_settings() -> Settings:
 def _tracker_db(value: str) -> str:
     """A SQLite file (relative to the project folder) or a database URL (postgresql+psycopg2://...)."""
     return value if "://" in value else str(PROJECT_ROOT / value)
+
+
+def _urls(name: str) -> Tuple[str, ...]:
+    """A comma-separated list of http(s) base URLs, each without a trailing slash."""
+    urls = tuple(u.strip().rstrip("/") for u in os.environ.get(name, "").split(",") if u.strip())
+    for url in urls:
+        if not url.startswith(("http://", "https://")) or len(url) > 200:
+            raise SettingsError(f"{name} must list base URLs such as http://rasa-0:5005, separated by commas, not {url!r}")
+    return urls
 
 
 def _count(name: str) -> int:

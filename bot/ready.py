@@ -15,7 +15,7 @@ from bot.config import Settings
 def wait_until_ready(settings: Settings, timeout: float = 600.0) -> bool:
     checks = [
         f"http://127.0.0.1:{settings.action_port}/health",
-        f"http://127.0.0.1:{settings.rasa_port}/webhooks/tablet/",
+        *(webhook[: -len("webhook")] for webhook in settings.webhook_urls),  # every Rasa server's channel
         settings.web_url + "healthz",
     ]
     deadline = time.monotonic() + timeout
@@ -41,7 +41,7 @@ def announce_and_wait(settings: Settings) -> int:
         "\nOwn Words is ready.\n"
         f"  Open {settings.web_url} in a browser and log in.\n"
         "  No account yet? In another terminal: .venv/bin/python -m bot users add NAME --role fca\n"
-        f"  (Scripts and tests: the tablet channel is POST {settings.webhook_url}, on this machine only,\n"
+        f"  (Scripts and tests: the tablet channel is POST {settings.webhook_urls[0]}, on this machine only,\n"
         "   with the header Authorization: Bearer <CHANNEL_TOKEN from .env>.)\n"
         "  Press Ctrl-C to stop.\n",
         flush=True,

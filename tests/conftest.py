@@ -113,8 +113,8 @@ def shared_servers(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def postgres():
-    """A private PostgreSQL cluster for the run (tests/postgres.py), stopped at the end."""
-    from tests.postgres import PrivatePostgres
+    """A private PostgreSQL cluster for the run (bot/scaled/postgres.py), stopped at the end."""
+    from bot.scaled.postgres import PrivatePostgres
 
     cluster = PrivatePostgres()
     yield cluster
@@ -165,12 +165,12 @@ _FAULT_REPORT: list = []
 def _fault_report() -> list:
     import sys
 
-    faults = sys.modules.get("test_faults") or sys.modules.get("tests.test_faults")
-    return list(faults.REPORT) if faults is not None else []
+    reliability = sys.modules.get("tests.reliability")
+    return list(reliability.REPORTED) if reliability is not None else []
 
 
 def pytest_sessionfinish(session):
-    """A pytest-xdist worker hands the fault suite's table to the main process, which prints it."""
+    """A pytest-xdist worker hands the fault suites' tables to the main process, which prints them."""
     if hasattr(session.config, "workeroutput"):
         session.config.workeroutput["fault_report"] = _fault_report()
 
@@ -180,7 +180,7 @@ def pytest_testnodedown(node, error):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """The fault suite's table (tests/test_faults.py), when it ran."""
+    """The fault suites' tables (tests/reliability.py), when they ran."""
     lines = _fault_report() or _FAULT_REPORT
     if lines:
         terminalreporter.write_sep("=", "fault suite")

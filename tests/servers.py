@@ -16,6 +16,7 @@ import requests
 import yaml
 
 from bot.pack.model import ensure_trained
+from bot.scaled.ports import free_port
 from bot.store.chain import new_chain_key
 from bot.store.crypto import new_key
 from bot.store.db import migrate
@@ -24,12 +25,6 @@ from bot.store.repository import Store
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 START_TIMEOUT = 240
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def port_is_open(port: int) -> bool:
@@ -276,23 +271,36 @@ class Processes(Servers):
 
     HEALTH = {"actions": "http://127.0.0.1:{ACTION_PORT}/health", "rasa": "http://127.0.0.1:{RASA_PORT}/webhooks/tablet/",
               "web": "http://127.0.0.1:{WEB_PORT}/healthz"}
+    PROCFILE = "Procfile"
 
-    def __init__(self, home: Path):
+    def __init__(self, home: Path, overrides: Optional[Dict[str, str]] = None):
+        """`overrides`: settings other than prepare()'s (a database URL is migrated)."""
         ensure_trained(ROOT)
         settings, self.env_file = prepare(home)
+        settings.update(overrides or {})
+        if overrides and "DATABASE_URL" in overrides:
+            migrate(settings["DATABASE_URL"], data_key=settings["OWN_WORDS_DATA_KEY"])
         super().__init__(home, settings, None, home / "servers.log", ROOT)
         self.running: Dict[str, subprocess.Popen] = {}
+        for name in self.HEALTH:  # all at once, then each waited for: a Rasa server starts in most of a minute
+            self._spawn(name)
         for name in self.HEALTH:
-            self.start(name)
+            self._wait(name)
 
     def start(self, name: str) -> None:
-        commands = dict(line.split(":", 1) for line in (ROOT / "Procfile").read_text(encoding="utf-8").splitlines()
+        self._spawn(name)
+        self._wait(name)
+
+    def _spawn(self, name: str) -> None:
+        commands = dict(line.split(":", 1) for line in (ROOT / self.PROCFILE).read_text(encoding="utf-8").splitlines()
                         if ":" in line and not line.startswith("#"))
         with (self.home / "servers.log").open("ab") as log:
             self.running[name] = subprocess.Popen(  # the Procfile's command, in a process group of its own
                 ["bash", "-c", "exec " + commands[name].strip()],
                 cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
+
+    def _wait(self, name: str) -> None:
         health = self.HEALTH[name].format(**self.settings)
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:

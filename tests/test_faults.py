@@ -1,6 +1,6 @@
 """The fault suite: real sessions while things break on purpose, on loopback. Every answer sent must
 be stored exactly once, in order, under its own session. The table of what was sent, stored, lost
-and doubled is printed at the end of the run and kept in docs/reliability.md."""
+and doubled is printed at the end of the run and kept in docs/reliability.md (tests/reliability.py)."""
 from __future__ import annotations
 
 import os
@@ -9,12 +9,12 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 
 import pytest
 import requests
 
-from tests.servers import ROOT, Chat, Processes
+from tests.reliability import write_section
+from tests.servers import Chat, Processes
 
 pytestmark = pytest.mark.servers
 
@@ -190,19 +190,4 @@ def test_many_sessions_at_once_each_answer_stored_once_in_order(processes):
 
 
 def write_report():
-    lines = [
-        "# Reliability: the fault suite's last run",
-        "",
-        f"Run on {date.today().isoformat()} by `make test` (tests/test_faults.py), on loopback. Every answer",
-        "sent must be stored exactly once, in order, under its own session.",
-        "",
-        "| scenario | answers sent | stored | lost | doubled |",
-        "| --- | --- | --- | --- | --- |",
-        *[f"| {scenario} | {sent} | {stored} | {lost} | {doubled} |" for scenario, sent, stored, lost, doubled in RESULTS],
-        "",
-    ]
-    (ROOT / "docs" / "reliability.md").write_text("\n".join(lines), encoding="utf-8")
-    REPORT[:] = lines  # printed at the end of the run (tests/conftest.py)
-
-
-REPORT = []
+    write_section("One machine: one Rasa server on SQLite", "tests/test_faults.py, on loopback", RESULTS)

@@ -1,7 +1,7 @@
 """Our tables on PostgreSQL (issue 22, first part): the migrations, the session record and its chain,
 drawings, many writers at once, erasure (nothing of the case in a pg_dump) and key rotation, against
-a private PostgreSQL the tests start (tests/postgres.py). Rasa's tracker store is not here yet: it
-still runs on SQLite."""
+a private PostgreSQL the tests start (bot/scaled/postgres.py); and Rasa's tracker store there. The
+servers end to end on PostgreSQL and Redis, several at once: tests/test_faults_replicas.py."""
 from __future__ import annotations
 
 import threading

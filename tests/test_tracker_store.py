@@ -77,3 +77,15 @@ def test_events_stored_in_the_clear_before_are_encrypted_by_migrate(domain, trac
     assert encrypt_plain_rows(tracker_db, Cipher(data_key)) == 0  # once only
     back = asyncio.run(OwnWordsTrackerStore(domain, db=tracker_db).retrieve("older"))
     assert back.latest_message.text == WORDS
+
+
+def test_a_tracker_db_url_keeps_its_query_such_as_sslmode():
+    """TRACKER_DB=postgresql+psycopg2://...?sslmode=require must reach the database driver: a managed
+    PostgreSQL may refuse connections without TLS, and a URL quietly stripped of it would not say so."""
+    from bot.channel.tracker_store import _connection
+
+    arguments = _connection({"db": "postgresql+psycopg2://own:secret@db.example:6432/own_words?sslmode=require"})
+    url = SQLTrackerStore.get_db_url(arguments["dialect"], arguments["host"], arguments["port"], arguments["db"],
+                                     arguments["username"], arguments["password"], query=arguments["query"])
+    assert url.query == {"sslmode": "require"} and url.host == "db.example" and url.port == 6432
+    assert _connection({"db": "postgresql+psycopg2://own@db.example/own_words"})["query"] is None

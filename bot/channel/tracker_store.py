@@ -100,10 +100,11 @@ class OwnWordsTrackerStore(SQLTrackerStore):
 
 def _connection(kwargs: dict) -> dict:
     """endpoints.yml gives `db: ${TRACKER_DB}`: a SQLite file, or a URL (postgresql+psycopg2://user:
-    password@host:port/database), taken apart into the arguments Rasa's SQL tracker store asks for."""
+    password@host:port/database?sslmode=require), taken apart into the arguments Rasa's SQL tracker
+    store asks for (the query, such as sslmode, too)."""
     db = str(kwargs.get("db") or "")
     if "://" not in db:
         return kwargs
     url = make_url(db)
     return {**kwargs, "dialect": url.drivername, "host": url.host, "port": url.port, "db": url.database,
-            "username": url.username, "password": url.password}
+            "username": url.username, "password": url.password, "query": dict(url.query) or None}

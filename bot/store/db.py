@@ -16,8 +16,8 @@ def make_engine(url: str) -> Engine:
     if is_sqlite_file(url):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
         engine = pooled_sqlite_engine(url)
-    else:
-        engine = create_engine(url, future=True)
+    else:  # a connection is tried before use: one the server closed (a restart, a fail-over) is replaced
+        engine = create_engine(url, future=True, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

@@ -190,7 +190,8 @@ def _sent(session: SessionInfo, *, message_id: str, message=None, payload=None, 
     """The child's message (typed, a button or a drawing) sent to the assistant, and what it said back."""
     try:
         settings = services.settings()
-        reply = assistant.send(settings.webhook_url, session.id, message=message, payload=payload, drawing=drawing,
+        servers = assistant.servers_for(settings.webhook_urls, session.id, practice=session.practice)
+        reply = assistant.send(servers, session.id, message=message, payload=payload, drawing=drawing,
                                message_id=message_id, token=settings.channel_token, scribed_by=scribed_by)
     except assistant.AssistantUnavailable:
         return _error(503, "assistant_unavailable", "the assistant is not answering; send the same message again")

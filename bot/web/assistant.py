@@ -1,10 +1,18 @@
-"""Talking to the Rasa server's tablet channel, server-side, on 127.0.0.1, with the shared secret
-CHANNEL_TOKEN that the channel requires of every message (bot/channel/auth.py)."""
+"""Talking to the Rasa servers' tablet channel, server-side, with the shared secret CHANNEL_TOKEN
+that the channel requires of every message (bot/channel/auth.py).
+
+With several Rasa servers (RASA_URLS), each message goes to the next server in turn, and to the one
+after if a server does not answer: the channel handles a message id once whichever server gets it,
+and one message of a session at a time across servers (bot/channel/session_lock.py). A practice
+lives in the memory of the server that started it, so all its messages go to that one, chosen from
+its id alone, the same in every web process."""
 from __future__ import annotations
 
+import hashlib
+import itertools
 import logging
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import requests
 
@@ -22,10 +30,23 @@ class Reply:
     body: Any
 
 
-def send(webhook: str, sender: str, *, message: Optional[str], payload: Optional[str], message_id: str,
+_turns = itertools.count()  # next() of it is atomic: the web app's threads share it
+
+
+def servers_for(webhooks: Sequence[str], session_id: str, *, practice: bool) -> Tuple[str, ...]:
+    """The servers to try for one message, in order."""
+    if practice:
+        pinned = int.from_bytes(hashlib.sha256(session_id.encode("utf-8")).digest()[:8], "big") % len(webhooks)
+        return (webhooks[pinned],)
+    first = next(_turns) % len(webhooks)
+    return tuple(webhooks[first:]) + tuple(webhooks[:first])
+
+
+def send(webhooks: Sequence[str], sender: str, *, message: Optional[str], payload: Optional[str], message_id: str,
          token: str, scribed_by: Optional[str] = None, drawing: Optional[str] = None) -> Reply:
-    """`token`: CHANNEL_TOKEN, the secret the channel asks of every message; `scribed_by`: the
-    practitioner who typed the child's words for them; `drawing`: the id of a drawing kept (bot/store/drawings.py)."""
+    """`webhooks`: the servers to try, in order (servers_for); `token`: CHANNEL_TOKEN, the secret the
+    channel asks of every message; `scribed_by`: the practitioner who typed the child's words for
+    them; `drawing`: the id of a drawing kept (bot/store/drawings.py)."""
     if not token:
         logger.error("CHANNEL_TOKEN is not set for the web app: run `make env`, then start Own Words again")
         raise AssistantUnavailable("no CHANNEL_TOKEN")
@@ -38,6 +59,18 @@ def send(webhook: str, sender: str, *, message: Optional[str], payload: Optional
         body["message"] = message
         if scribed_by:
             body["scribed_by"] = scribed_by
+    failure = AssistantUnavailable("no Rasa server")
+    for webhook in webhooks:
+        try:
+            return _post(webhook, body, token)
+        except AssistantUnavailable as error:  # the same message id to the next server: handled once
+            if len(webhooks) > 1:
+                logger.warning("a Rasa server did not answer (%s): trying the next", error)
+            failure = error
+    raise failure
+
+
+def _post(webhook: str, body: Dict[str, Any], token: str) -> Reply:
     try:
         response = requests.post(webhook, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=90)
     except requests.RequestException as error:

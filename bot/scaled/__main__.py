@@ -1,0 +1,3 @@
+from bot.scaled.run import main
+
+raise SystemExit(main())
