@@ -3,7 +3,8 @@ both trained and run in this one run on this machine, on loopback only. Prints o
 writes it into docs/benchmarks.md (between its markers; the findings below them are kept).
 
     python -m benchmarks            about 12 minutes on 2 CPUs
-    python -m benchmarks --quick    about 3 minutes: small loads, Own Words' training not measured,
+    python -m benchmarks --quick    about 3 minutes: small loads, Own Words' training and two Rasa
+                                    servers on PostgreSQL and Redis not measured,
                                     the stock models trained one epoch each and, after the first
                                     run, restored from a cache kept on the machine (its figures are
                                     not the stock's), the table written to var/bench/benchmarks-quick.md
@@ -24,6 +25,7 @@ from typing import Dict, List
 from benchmarks import export, load, training
 from benchmarks.ours import Ours
 from benchmarks.report import Report
+from benchmarks.scaled import Scaled
 from benchmarks.stock import Stock
 from bot.config import PROJECT_ROOT
 from bot.pack.model import ensure_trained
@@ -37,6 +39,7 @@ class Scale:
     export_answers: int
     export_repeats: int
     train_ours: bool
+    scaled_sessions: int  # sessions at once on two Rasa servers (PostgreSQL, Redis); 0: not measured
     doc: Path = field(default=PROJECT_ROOT / "docs" / "benchmarks.md")
 
 
@@ -48,9 +51,9 @@ HOSTILE = {
 }
 
 FULL = Scale({1: 60, 10: 15, 20: 10}, long_session=300, window=10, export_answers=500, export_repeats=3,
-             train_ours=True)
+             train_ours=True, scaled_sessions=20)
 QUICK = Scale({1: 5, 10: 2, 20: 1}, long_session=12, window=2, export_answers=500, export_repeats=1,
-              train_ours=False, doc=PROJECT_ROOT / "var" / "bench" / "benchmarks-quick.md")
+              train_ours=False, scaled_sessions=0, doc=PROJECT_ROOT / "var" / "bench" / "benchmarks-quick.md")
 
 
 def step(what: str) -> None:
@@ -111,6 +114,14 @@ def main(argv: List[str]) -> int:
             stock.stop()
             if ours is not None:
                 ours.stop()
+        if scale.scaled_sessions:
+            step(f"two Rasa servers on PostgreSQL and Redis: {scale.scaled_sessions} sessions at once")
+            (folder / "scaled").mkdir()
+            scaled = Scaled(folder / "scaled")
+            try:
+                report.load("scaled", load.run(scaled.chat, scale.scaled_sessions, scale.turns_at[scale.scaled_sessions]))
+            finally:
+                scaled.stop()
 
     report.finish(time.perf_counter() - started)
     print("\n".join(report.table()))

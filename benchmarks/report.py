@@ -49,7 +49,7 @@ def _verdict(key: str, value: float) -> str:
 class Report:
     def __init__(self, quick: bool, export_answers: int):
         self.quick, self.export_answers = quick, export_answers
-        self.loads: Dict[str, Dict[int, Load]] = {"stock": {}, "rasa": {}, "web": {}}
+        self.loads: Dict[str, Dict[int, Load]] = {"stock": {}, "rasa": {}, "web": {}, "scaled": {}}
         self.trainings: Dict[str, Dict[str, float]] = {}
         self.starts: Dict[str, float] = {}
         self.exports: Dict[str, float] = {}
@@ -105,6 +105,15 @@ class Report:
                 + (f"Rasa {_verdict('throughput_20', rasa.throughput / stock.throughput)}; "
                    f"web {_verdict('throughput_20', web.throughput / stock.throughput)}" if sessions == 20 else "")
                 + " |")
+        for sessions, scaled in sorted(self.loads["scaled"].items()):
+            one = self.loads["rasa"][sessions]
+            rows.append(f"| two Rasa servers on PostgreSQL + Redis, {sessions} sessions at once: throughput "
+                        f"(messages per second); turn latency p50 / p95 (ms) | | {scaled.throughput:.1f}; "
+                        f"{_ms(scaled.percentile(50))} / {_ms(scaled.percentile(95))} | | two / one on SQLite: "
+                        f"throughput {scaled.throughput / one.throughput:.2f}, p50 "
+                        f"{scaled.percentile(50) / one.percentile(50):.2f} | (one machine's CPUs shared by both) |")
+        if not self.loads["scaled"]:
+            rows.append("| two Rasa servers on PostgreSQL + Redis | not measured (--quick) | | | | |")
         if self.long:
             early_turn, early, late_turn, late, window = self.long
             rows.append(f"| long session, mean turn latency (ms): turns {early_turn - window + 1}-{early_turn} / "

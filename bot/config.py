@@ -79,8 +79,9 @@ def load_settings() -> Settings:
             "OWN_WORDS_CHAIN_KEY is not set. Run `make env` to add a fresh one to .env, "
             "or set it in the environment."
         )
+    database_url = _absolute_sqlite(os.environ.get("DATABASE_URL", "sqlite:///var/own_words.db"))
     return Settings(
-        database_url=_absolute_sqlite(os.environ.get("DATABASE_URL", "sqlite:///var/own_words.db")),
+        database_url=database_url,
         data_key=key,
         chain_key=chain_key,
         rasa_port=_port("RASA_PORT", 5005),
@@ -94,15 +95,18 @@ def load_settings() -> Settings:
         api_token_days=_positive("API_TOKEN_DAYS", 30),
         web_trusted_proxies=_count("WEB_TRUSTED_PROXIES"),
         web_cookie_secure=os.environ.get("WEB_COOKIE_SECURE", "true").strip().lower() not in ("false", "0", "no"),
-        tracker_db=_tracker_db(os.environ.get("TRACKER_DB", "var/rasa_tracker.db").strip()),
+        tracker_db=_tracker_db(os.environ.get("TRACKER_DB", "var/rasa_tracker.db").strip(), database_url),
         channel_token=os.environ.get("CHANNEL_TOKEN", "").strip(),
         rasa_urls=_urls("RASA_URLS"),
         previous_data_keys=tuple(k.strip() for k in os.environ.get("OWN_WORDS_PREVIOUS_DATA_KEYS", "").split(",") if k.strip()),
     )
 
 
-def _tracker_db(value: str) -> str:
-    """A SQLite file (relative to the project folder) or a database URL (postgresql+psycopg2://...)."""
+def _tracker_db(value: str, database_url: str) -> str:
+    """A SQLite file (relative to the project folder) or a database URL (postgresql+psycopg2://...);
+    empty: DATABASE_URL's database where that is PostgreSQL (one URL for both), else var/'s file."""
+    if not value:
+        return database_url if not database_url.startswith("sqlite") else str(PROJECT_ROOT / "var" / "rasa_tracker.db")
     return value if "://" in value else str(PROJECT_ROOT / value)
 
 

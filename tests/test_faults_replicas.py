@@ -17,41 +17,15 @@ import pytest
 
 from bot.dialogue.sessions import start_session
 from bot.pack.prompt_pack import PromptPack
-from bot.scaled.redis import PrivateRedis
 from bot.web import assistant
 from tests.reliability import write_section
-from tests.servers import ROOT, Processes, free_port
+from tests.replicas import Replicas
+from tests.servers import ROOT
 
 pytestmark = pytest.mark.postgres
 
 RESULTS = []  # (scenario, sent, stored, lost, doubled)
 RETRY_FOR = 180  # seconds a message is sent again while no server answers, as the tablet retries
-SERVERS = ("1", "2")
-
-
-class Replicas(Processes):
-    """Procfile.scaled's servers (no web app: the test is the web app), on PostgreSQL and Redis."""
-
-    PROCFILE = "Procfile.scaled"
-    HEALTH = {
-        **{f"actions-{n}": f"http://127.0.0.1:{{ACTION_PORT_{n}}}/health" for n in SERVERS},
-        **{f"rasa-{n}": f"http://127.0.0.1:{{RASA_PORT_{n}}}/webhooks/tablet/" for n in SERVERS},
-    }
-
-    def __init__(self, home, postgres):
-        self.redis = PrivateRedis(home / "redis")
-        database = postgres.new_database()
-        ports = {f"{kind}_PORT_{n}": str(free_port()) for kind in ("RASA", "ACTION") for n in SERVERS}
-        super().__init__(home, {**ports, "RASA_PORT": ports["RASA_PORT_1"], "ACTION_PORT": ports["ACTION_PORT_1"],
-                                "DATABASE_URL": database, "TRACKER_DB": database, "LOCK_STORE_URL": self.redis.url})
-
-    @property
-    def webhooks(self):
-        return tuple(f"http://127.0.0.1:{self.settings[f'RASA_PORT_{n}']}/webhooks/tablet/webhook" for n in SERVERS)
-
-    def stop(self, timeout: float = 60):
-        super().stop(timeout)
-        self.redis.stop()
 
 
 @pytest.fixture(scope="module")

@@ -61,3 +61,11 @@ def test_a_malformed_lock_store_url_stops_with_the_setting_named(monkeypatch, va
     monkeypatch.setenv("LOCK_STORE_URL", value)
     with pytest.raises(SettingsError, match="LOCK_STORE_URL"):
         LockStoreFromSettings()
+
+
+def test_one_postgresql_url_serves_both_our_tables_and_rasas_tracker_store(environment):
+    environment.setenv("DATABASE_URL", "postgresql+psycopg2://own@db.example/own_words")
+    environment.setenv("TRACKER_DB", "")
+    assert load_settings().tracker_db == "postgresql+psycopg2://own@db.example/own_words"
+    environment.setenv("DATABASE_URL", "sqlite:///var/own_words.db")
+    assert load_settings().tracker_db.endswith("var/rasa_tracker.db")  # SQLite: a file of Rasa's own, as before

@@ -89,3 +89,30 @@ def test_a_tracker_db_url_keeps_its_query_such_as_sslmode():
                                      arguments["username"], arguments["password"], query=arguments["query"])
     assert url.query == {"sslmode": "require"} and url.host == "db.example" and url.port == 6432
     assert _connection({"db": "postgresql+psycopg2://own@db.example/own_words"})["query"] is None
+
+
+def test_a_retry_undoes_what_an_unfinished_try_left_in_the_tracker_store(domain, tracker_db, store, session):
+    """A try that got as far as saving the turn in Rasa's tracker store, then failed before its
+    replies were recorded (the database gone mid-turn), must not leave the conversation a question
+    ahead: the retry starts from where the first try did (bot/channel/tablet.py)."""
+    from bot.channel.tablet import _undo_unfinished_try
+    from bot.store.tracker_events import last_event_id
+
+    tracker_store = OwnWordsTrackerStore(domain, db=tracker_db)
+    asyncio.run(tracker_store.save(conversation(session.id)))
+    before = last_event_id(tracker_db, session.id)
+    assert store.record_child_turn(session.id, "m-1", input="typed", text=WORDS, tracker_mark=before)
+    tracker = asyncio.run(tracker_store.retrieve(session.id))
+    tracker.update(UserUttered("the first try's words", {"name": "inform", "confidence": 1.0}))
+    tracker.update(ActionExecuted("utter_ask_next_question"))
+    asyncio.run(tracker_store.save(tracker))  # the first try's turn, saved; then it failed
+    after = last_event_id(tracker_db, session.id)
+    assert after > before
+
+    assert not store.record_child_turn(session.id, "m-1", input="typed", text=WORDS, tracker_mark=after)
+    assert _undo_unfinished_try(store, tracker_db, session.id, "m-1", after) == before
+    assert last_event_id(tracker_db, session.id) == before
+    assert asyncio.run(tracker_store.retrieve(session.id)).latest_message.text == WORDS  # as before the first try
+    # a message whose first try left nothing behind: nothing undone
+    assert _undo_unfinished_try(store, tracker_db, session.id, "m-1", before) == before
+    assert last_event_id(tracker_db, session.id) == before

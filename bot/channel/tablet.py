@@ -20,7 +20,8 @@ It differs from Rasa's REST channel in these ways:
   answers safely whatever it was doing (they are still the child's answer where one was asked);
 - a retried message (same `message_id`) is handled once: the stored replies are sent again;
 - a message is handled wholly or not at all (bot/channel/atomic_turn.py): if the action server fails
-  during it, the turn is undone and the client is told to send it again;
+  during it, or the tracker store cannot be read or written (bot/channel/tracker_store_errors.py),
+  the turn is undone and the client is told to send it again;
 - a practice session (bot/dialogue/practice.py) is handled the same way, but nothing of it is written:
   its transcript is kept in memory and it raises no flag (the bot still answers as it would).
 """
@@ -51,7 +52,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import logs
-from bot.channel import action_response_check, atomic_turn, choice_order, interpolation, session_lock
+from bot.channel import (
+    action_response_check,
+    atomic_turn,
+    choice_order,
+    interpolation,
+    session_lock,
+    tracker_store_errors,
+)
 from bot.channel import auth as channel_auth
 from bot.channel.incoming import BadRequest, Incoming, button_intents, parse_incoming
 from bot.dialogue.capture import DRAWING_INPUT
@@ -200,9 +208,11 @@ class TabletInput(InputChannel):
                 refusal = await asyncio.to_thread(_drawing_refusal, store, session, incoming)
                 if refusal:
                     return refusal
+            tracker_db = None if session.practice else self.settings.tracker_db  # practice: in memory
+            turn_start = await asyncio.to_thread(last_event_id, tracker_db, sender) if tracker_db else 0
             # A message stored before whose first try never finished is handled now (its answer,
             # if it got that far, is keyed on the message id and is not stored twice).
-            await asyncio.to_thread(
+            first_try = await asyncio.to_thread(
                 store.record_child_turn,
                 sender,
                 incoming.message_id,
@@ -210,7 +220,11 @@ class TabletInput(InputChannel):
                 text=incoming.text if incoming.is_typed else None,
                 payload=None if incoming.is_typed else incoming.text,
                 scribe=incoming.scribe,
+                tracker_mark=turn_start if tracker_db else None,
             )
+            if tracker_db and not first_try:
+                turn_start = await asyncio.to_thread(_undo_unfinished_try, store, tracker_db, sender,
+                                                     incoming.message_id, turn_start)
 
             parse_data, concern = await asyncio.get_running_loop().run_in_executor(
                 _NLU, self._understand, agent, incoming)
@@ -231,8 +245,6 @@ class TabletInput(InputChannel):
                 message_id=incoming.message_id,
                 metadata={"input": incoming.input},
             )
-            tracker_db = None if session.practice else self.settings.tracker_db  # practice: in memory
-            turn_start = await asyncio.to_thread(last_event_id, tracker_db, sender) if tracker_db else 0
             failed = atomic_turn.watch()
             try:
                 await on_new_message(message)
@@ -302,6 +314,7 @@ interpolation.install()  # the child's words quoted back exactly (bot/channel/in
 logs.configure()
 atomic_turn.install()  # a failed call to the action server undoes the turn (bot/channel/atomic_turn.py)
 action_response_check.install()  # the same check of the action server's replies, made quicker
+tracker_store_errors.install()  # a database that does not answer fails the turn (bot/channel/tracker_store_errors.py)
 
 
 def _json_body(request: Request) -> Any:
@@ -325,6 +338,18 @@ def parse_typed(agent, sender_id: str, text: str, meaning: Optional[Meaning]) ->
             {"entity": CONTROL_SLOT, "value": taken.to_check}
         ]
     return parse_data
+
+
+def _undo_unfinished_try(store: Store, tracker_db: str, sender: str, message_id: str, now: int) -> int:
+    """A try of this message got as far as Rasa's tracker store, then failed before its replies were
+    recorded (the database gone mid-turn, say): its events are undone, so that the message is
+    handled at the question it answered, not the one after. The turn starts from there."""
+    mark = store.tracker_mark_of(sender, message_id)
+    if mark is None or mark >= now:
+        return now
+    drop_events_after(tracker_db, sender, mark)
+    logger.warning("session %s: message %s: the events of an unfinished try undone", sender, message_id)
+    return mark
 
 
 def _drawing_refusal(store: Store, session, incoming: Incoming) -> Optional[HTTPResponse]:

@@ -33,7 +33,8 @@ class OwnWordsTrackerStore(SQLTrackerStore):
         self._practice = InMemoryTrackerStore(domain)
         settings = load_settings()
         self.cipher = Cipher(settings.data_key, settings.previous_data_keys)
-        super().__init__(domain=domain, **_connection(kwargs))
+        # endpoints.yml's `db: ${TRACKER_DB}`; empty: as the settings read it (DATABASE_URL's PostgreSQL)
+        super().__init__(domain=domain, **_connection({**kwargs, "db": kwargs.get("db") or settings.tracker_db}))
         if is_sqlite_file(str(self.engine.url)):
             # Connections kept open for reuse, and a write-ahead log: each turn's commit costs one
             # sync instead of several (the file keeps the mode; erasure empties the log).

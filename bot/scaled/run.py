@@ -31,7 +31,7 @@ def scaled_settings(database_url: str, lock_store_url: str) -> Dict[str, str]:
     return {
         **ports,
         "RASA_PORT": ports["RASA_PORT_1"], "ACTION_PORT": ports["ACTION_PORT_1"],  # what `wait-ready` checks first
-        "DATABASE_URL": database_url, "TRACKER_DB": database_url, "LOCK_STORE_URL": lock_store_url,
+        "DATABASE_URL": database_url, "TRACKER_DB": "", "LOCK_STORE_URL": lock_store_url,  # one URL for both
         "RASA_URLS": ",".join(f"http://127.0.0.1:{ports[name]}" for name in ("RASA_PORT_1", "RASA_PORT_2")),
     }
 

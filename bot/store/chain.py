@@ -126,7 +126,7 @@ class Chain:
 
 def turn_content(row: models.Turn, text: Optional[str]) -> Dict[str, Any]:
     """What a turn's link vouches for: everything the child or the bot said and how, with when;
-    not `replied_at`, a mark of the channel's progress set after the turn."""
+    not `replied_at` nor `tracker_mark`, marks of the channel's progress."""
     content = {
         "session_id": row.session_id, "seq": row.seq, "speaker": row.speaker, "input": row.input,
         "entered_by": row.entered_by, "scribe": row.scribe, "text": text, "payload": row.payload,

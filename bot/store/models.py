@@ -166,6 +166,9 @@ class Turn(Base):
     at = Column(DateTime(timezone=True), nullable=False)
     # set once every bot reply to this child message is recorded; a retry then replays them
     replied_at = Column(DateTime(timezone=True))
+    # a child message's: the last of Rasa's events for the session before its first try; a retry
+    # undoes any events an unfinished try left after it (bot/channel/tablet.py)
+    tracker_mark = Column(Integer)
 
 
 class Answer(Base):

@@ -325,9 +325,11 @@ class Store:
         text: Optional[str],
         payload: Optional[str] = None,
         scribe: Optional[str] = None,
+        tracker_mark: Optional[int] = None,
     ) -> bool:
         """Store a message the child sent. False if that message id was stored already.
-        `scribe`: the practitioner who typed the child's words for them (a button is always the child's)."""
+        `scribe`: the practitioner who typed the child's words for them (a button is always the child's);
+        `tracker_mark`: the last tracker event before this first try (tracker_mark_of)."""
 
         def insert(db) -> None:
             row = models.Turn(
@@ -341,6 +343,7 @@ class Store:
                 text_encrypted=self._cipher.encrypt(text),
                 payload=payload,
                 at=utcnow(),
+                tracker_mark=tracker_mark,
             )
             self._add_linked(db, TURN, row, text)
 
@@ -348,6 +351,12 @@ class Store:
             return self._child_turn(db, session_id, message_id) is not None
 
         return self._insert_once(insert, exists, session_id)
+
+    def tracker_mark_of(self, session_id: str, message_id: str) -> Optional[int]:
+        """The last tracker event before the child's message was first tried (None: not known)."""
+        with self._words(session_id)() as db:
+            turn = self._child_turn(db, session_id, message_id)
+            return turn.tracker_mark if turn is not None else None
 
     def child_turn_replies(self, session_id: str, message_id: str) -> Optional[List[BotMessage]]:
         """The bot's replies to a child's message, or None if they were never all recorded."""
