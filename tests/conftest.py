@@ -130,7 +130,7 @@ def awkward_answers() -> list:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_collection_modifyitems(items):
     """Under pytest-xdist (`make test` runs two workers, --dist loadgroup) every test that uses the
-    shared servers runs in one worker, which starts them once, the fault suite (servers of its own)
+    shared servers runs in one worker, which starts them once, each fault suite (servers of its own)
     in one, and the trained model's figures in one, which loads the model once for all of them; the
     other tests are shared out. Marked before pytest-xdist reads the groups; then, after
     pytest-randomly's shuffle, the new-activity test goes last, so that its training (below) has
@@ -138,6 +138,8 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.nodeid.startswith("tests/test_faults.py::"):  # servers of its own, which it kills
             item.add_marker(pytest.mark.xdist_group("faults"))
+        elif item.nodeid.startswith("tests/test_faults_replicas.py::"):  # two Rasa servers of its own
+            item.add_marker(pytest.mark.xdist_group("replicas"))
         elif item.get_closest_marker("servers"):
             item.add_marker(pytest.mark.xdist_group("servers"))
         elif item.get_closest_marker("trained"):
