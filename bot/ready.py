@@ -4,6 +4,7 @@ Run as the `ready` process of the Procfile: it stays up (honcho stops everything
 ends) and only prints."""
 from __future__ import annotations
 
+import os
 import signal
 import time
 
@@ -33,6 +34,13 @@ def _answers(url: str) -> bool:
         return False
 
 
+def _command_prefix() -> str:
+    """How a command in another terminal reaches these servers' database: `make run-scaled` keeps
+    its settings (PostgreSQL's port, among them) in an env file of its own, not .env."""
+    env_file = os.environ.get("OWN_WORDS_ENV_FILE", "")
+    return f".venv/bin/honcho run -e {env_file} " if env_file else ""
+
+
 def announce_and_wait(settings: Settings) -> int:
     if not wait_until_ready(settings):
         print("Own Words did not start: see the actions and rasa lines above.", flush=True)
@@ -40,7 +48,7 @@ def announce_and_wait(settings: Settings) -> int:
     print(
         "\nOwn Words is ready.\n"
         f"  Open {settings.web_url} in a browser and log in.\n"
-        "  No account yet? In another terminal: .venv/bin/python -m bot users add NAME --role fca\n"
+        f"  No account yet? In another terminal: {_command_prefix()}.venv/bin/python -m bot users add NAME --role fca\n"
         f"  (Scripts and tests: the tablet channel is POST {settings.webhook_urls[0]}, on this machine only,\n"
         "   with the header Authorization: Bearer <CHANNEL_TOKEN from .env>.)\n"
         "  Press Ctrl-C to stop.\n",

@@ -33,7 +33,7 @@ class OwnWordsTrackerStore(SQLTrackerStore):
         self._practice = InMemoryTrackerStore(domain)
         settings = load_settings()
         self.cipher = Cipher(settings.data_key, settings.previous_data_keys)
-        # endpoints.yml's `db: ${TRACKER_DB}`; empty: as the settings read it (DATABASE_URL's PostgreSQL)
+        # the TRACKER_DB setting (endpoints.yml gives no `db`; a test may)
         super().__init__(domain=domain, **_connection({**kwargs, "db": kwargs.get("db") or settings.tracker_db}))
         if is_sqlite_file(str(self.engine.url)):
             # Connections kept open for reuse, and a write-ahead log: each turn's commit costs one
@@ -100,7 +100,7 @@ class OwnWordsTrackerStore(SQLTrackerStore):
 
 
 def _connection(kwargs: dict) -> dict:
-    """endpoints.yml gives `db: ${TRACKER_DB}`: a SQLite file, or a URL (postgresql+psycopg2://user:
+    """`db`: TRACKER_DB, a SQLite file, or a URL (postgresql+psycopg2://user:
     password@host:port/database?sslmode=require), taken apart into the arguments Rasa's SQL tracker
     store asks for (the query, such as sslmode, too)."""
     db = str(kwargs.get("db") or "")

@@ -42,16 +42,20 @@ def write_env(path: Path, settings: Dict[str, str]) -> None:
 
 
 def _run_honcho(env_file: Path) -> int:
-    """honcho until it ends: with Ctrl-C (which it gets too) or when this process is told to stop."""
+    """honcho until it ends. It has a process group of its own, so Ctrl-C (or SIGTERM) reaches this
+    process alone, which passes it on once, as one Ctrl-C: honcho then stops all its processes."""
     honcho = Path(sys.executable).parent / "honcho"
     process = subprocess.Popen([str(honcho), "start", "-f", "Procfile.scaled", "-e", str(env_file)], cwd=PROJECT_ROOT,
-                               env={**os.environ, "PATH": f"{honcho.parent}{os.pathsep}{os.environ['PATH']}"})
-    signal.signal(signal.SIGTERM, lambda *_: process.send_signal(signal.SIGINT))  # as Ctrl-C: honcho stops them all
-    while True:
-        try:
-            return process.wait()
-        except KeyboardInterrupt:  # honcho has had the same Ctrl-C: wait for it to stop its processes
-            continue
+                               env={**os.environ, "PATH": f"{honcho.parent}{os.pathsep}{os.environ['PATH']}"},
+                               start_new_session=True)
+
+    def stop(*_) -> None:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    return process.wait()
 
 
 def main() -> int:
@@ -64,7 +68,8 @@ def main() -> int:
         database_url = postgres.database(DATABASE)
         migrate(database_url, data_key=site.get("OWN_WORDS_DATA_KEY"))
         env_file = FOLDER / "scaled.env"
-        write_env(env_file, {**site, **scaled_settings(database_url, redis.url)})
+        write_env(env_file, {**site, **scaled_settings(database_url, redis.url),
+                             "OWN_WORDS_ENV_FILE": str(env_file.relative_to(PROJECT_ROOT))})  # for ready.py's hint
         print(f"PostgreSQL on 127.0.0.1:{postgres.port} (data in {postgres.folder}), Redis on 127.0.0.1:{redis.port}",
               flush=True)
         return _run_honcho(env_file)
