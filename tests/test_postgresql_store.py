@@ -16,7 +16,7 @@ from bot.store.crypto import Cipher, new_key
 from bot.store.db import migrate
 from bot.store.drawing_image import clean_png
 from bot.store.drawings import Drawings
-from bot.store.erasure import erase_case
+from bot.store.erasure import erase_case, purge
 from bot.store.models import Base
 from bot.store.repository import BotMessage, Store
 from tests.test_drawing_exports import a_drawing, pixels
@@ -101,6 +101,22 @@ def test_erasing_a_case_leaves_nothing_of_it_in_a_pg_dump(pg_store, pack, postgr
     after = postgres.dump(url)
     assert doomed.id not in after and drawing_id not in after
     assert store.verify(kept.id).intact and [a.text for a in store.answers(kept.id)][0] == WORDS
+
+
+def test_purge_erases_the_cases_closed_too_long_ago_and_keeps_the_rest(pg_store, pack, postgres):
+    store, url = pg_store[:2]
+    old, old_drawing = recorded(store, pack, "PG-CLOSED-LONG-AGO")
+    recent, _ = recorded(store, pack, "PG-CLOSED-LATELY")
+    for reference in ("PG-CLOSED-LONG-AGO", "PG-CLOSED-LATELY"):
+        store.close_case(reference)
+    with store.engine.begin() as connection:  # closed 100 days ago
+        connection.execute(text("UPDATE cases SET closed_at = closed_at - interval '100 days' "
+                                "WHERE reference = 'PG-CLOSED-LONG-AGO'"))
+    erased = purge(store, "/nonexistent/tracker.db", 90, "admin")
+    assert [(e.sessions, e.answers) for e in erased] == [(1, 2)]
+    after = postgres.dump(url)
+    assert old.id not in after and old_drawing not in after
+    assert recent.id in after and [a.text for a in store.answers(recent.id)][0] == WORDS
 
 
 def test_key_rotation_on_postgresql_keeps_everything_readable_and_the_chain_intact(pg_store, pack):
