@@ -129,7 +129,7 @@ def awkward_answers() -> list:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_collection_modifyitems(items):
-    """Under pytest-xdist (`make test` runs two workers, --dist loadgroup) every test that uses the
+    """Under pytest-xdist (`make test` runs three workers, --dist loadgroup) every test that uses the
     shared servers runs in one worker, which starts them once, each fault suite (servers of its own)
     in one, and the trained model's figures in one, which loads the model once for all of them; the
     other tests are shared out. Marked before pytest-xdist reads the groups; then, after
@@ -140,6 +140,8 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group("faults"))
         elif item.nodeid.startswith("tests/test_faults_replicas.py::"):  # two Rasa servers of its own
             item.add_marker(pytest.mark.xdist_group("replicas"))
+        elif item.nodeid.startswith("tests/test_reports.py::"):  # subprocesses that load the model: any worker
+            item.add_marker(pytest.mark.xdist_group("reports"))
         elif item.get_closest_marker("servers"):
             item.add_marker(pytest.mark.xdist_group("servers"))
         elif item.get_closest_marker("trained"):
