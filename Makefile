@@ -86,8 +86,8 @@ redis: ## Debian's Redis server, for run-scaled and the tests across several Ras
 	  { echo "error: could not install redis-server (apt-get install redis-server); run-scaled and its tests need it"; exit 1; }; \
 	fi
 
-pytest: setup browser postgres redis ## unit, action, HTTP integration and browser tests, in three workers (tests/conftest.py keeps the tests that share servers together; most of their time is spent waiting on a server)
-	$(PY) -m pytest -q -n 3 --dist loadgroup
+pytest: setup browser postgres redis ## unit, action, HTTP integration and browser tests, in two workers (tests/conftest.py keeps the tests that share servers together)
+	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 test-stories: model ## the conversation test stories against the trained model
 	$(PY) -m rasa test core --stories tests/stories --model "$$($(PY) -m bot model-path)" \

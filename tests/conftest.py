@@ -129,7 +129,8 @@ def awkward_answers() -> list:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_collection_modifyitems(items):
-    """Under pytest-xdist (`make test` runs three workers, --dist loadgroup) every test that uses the
+    """Under pytest-xdist (`make test` runs two workers, --dist loadgroup; three were slower, the
+    machine's two CPUs being busy already) every test that uses the
     shared servers runs in one worker, which starts them once, each fault suite (servers of its own)
     in one, and the trained model's figures in one, which loads the model once for all of them; the
     other tests are shared out. Marked before pytest-xdist reads the groups; then, after
