@@ -13,6 +13,18 @@ Row = Tuple[str, int, int, int, int]  # scenario, sent, stored, lost, doubled
 REPORTED: List[str] = []  # the sections this process wrote, printed at the end of the run
 
 
+def record(results: List[Row], scenario: str, sessions) -> None:
+    """Count what `sessions` (each with `sent`, the words sent and answered, and `stored()`) sent and
+    stored into `results`, then require each session's answers stored exactly once, in order."""
+    sent = [words for s in sessions for words in s.sent]
+    stored = [words for s in sessions for words in s.stored()]
+    lost = sum(1 for words in set(sent) if words not in stored)
+    doubled = sum(stored.count(words) - 1 for words in set(stored) if stored.count(words) > 1)
+    results.append((scenario, len(sent), len(stored), lost, doubled))
+    for s in sessions:
+        assert s.stored() == s.sent, scenario  # exactly once each, in order, in its own session
+
+
 def write_section(heading: str, how: str, rows: Sequence[Row]) -> List[str]:
     """Replace the section `heading` (or add it) and return its lines."""
     section = [

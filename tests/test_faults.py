@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from tests import reliability
 from tests.reliability import write_section
 from tests.servers import Chat, Processes
 
@@ -62,13 +63,7 @@ class Session:
 
 
 def record(scenario, sessions):
-    sent = [words for s in sessions for words in s.sent]
-    stored = [words for s in sessions for words in s.stored()]
-    lost = sum(1 for words in set(sent) if words not in stored)
-    doubled = sum(stored.count(words) - 1 for words in set(stored) if stored.count(words) > 1)
-    RESULTS.append((scenario, len(sent), len(stored), lost, doubled))
-    for s in sessions:
-        assert s.stored() == s.sent, scenario  # exactly once each, in order, in its own session
+    reliability.record(RESULTS, scenario, sessions)
 
 
 def test_a_retried_message_is_stored_once(processes):

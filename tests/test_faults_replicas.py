@@ -18,6 +18,7 @@ import pytest
 from bot.dialogue.sessions import start_session
 from bot.pack.prompt_pack import PromptPack
 from bot.web import assistant
+from tests import reliability
 from tests.reliability import write_section
 from tests.replicas import Replicas
 from tests.servers import ROOT
@@ -78,15 +79,8 @@ class Session:
 
 
 def record(scenario, sessions):
-    sent = [words for s in sessions for words in s.sent]
-    stored = [words for s in sessions for words in s.stored()]
-    lost = sum(1 for words in set(sent) if words not in stored)
-    doubled = sum(stored.count(words) - 1 for words in set(stored) if stored.count(words) > 1)
     again = sum(s.sent_again for s in sessions)  # shows the fault was felt: neither server answered these at first
-    RESULTS.append((f"{scenario} ({again} sent again while neither server answered)", len(sent), len(stored), lost,
-                    doubled))
-    for s in sessions:
-        assert s.stored() == s.sent, scenario  # exactly once each, in order, in its own session
+    reliability.record(RESULTS, f"{scenario} ({again} sent again while neither server answered)", sessions)
 
 
 def run_sessions(replicas, count, answers, fault=None, fault_after=0.3):
