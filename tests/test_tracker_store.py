@@ -3,6 +3,7 @@ events from before encryption encrypted by `python -m bot migrate`."""
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 
 import pytest
@@ -11,6 +12,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.channel.decrypted_events import DecryptedEvents
 from bot.channel.tracker_store import OwnWordsTrackerStore
 from bot.dialogue import practice
 from bot.store.crypto import Cipher
@@ -116,3 +118,58 @@ def test_a_retry_undoes_what_an_unfinished_try_left_in_the_tracker_store(domain,
     # a message whose first try left nothing behind: nothing undone
     assert _undo_unfinished_try(store, tracker_db, session.id, "m-1", before) == before
     assert last_event_id(tracker_db, session.id) == before
+
+
+def test_a_turn_decrypts_only_the_events_written_since_the_last(data_key):
+    cipher = Cipher(data_key)
+    decrypted = []
+
+    def decrypt(token):
+        decrypted.append(token)
+        return cipher.decrypt(token)
+
+    def row(row_id, event):
+        return row_id, cipher.encrypt(json.dumps(event.as_dict()))
+
+    kept = DecryptedEvents(decrypt)
+    rows = [row(1, SessionStarted()), row(2, UserUttered(WORDS, {"name": "inform", "confidence": 1.0}))]
+    first = kept.events("s", rows)
+    assert [e.as_dict() for e in first] == [json.loads(cipher.decrypt(r[1])) for r in rows] and len(decrypted) == 2
+    rows.append(row(3, ActionExecuted("action_listen")))
+    assert kept.events("s", rows)[:2] == first and len(decrypted) == 3  # only the new row read
+    # the same row id holding other words (a turn undone and written again): read afresh
+    rows[1] = row(2, UserUttered("other words", {"name": "inform", "confidence": 1.0}))
+    assert kept.events("s", rows)[1].text == "other words" and len(decrypted) == 4
+    # no rows (the session erased): nothing kept for it
+    assert kept.events("s", []) == [] and len(kept) == 0
+
+
+def test_conversations_are_kept_for_a_while_and_a_number_only(data_key):
+    cipher = Cipher(data_key)
+    now = [0.0]
+    kept = DecryptedEvents(cipher.decrypt, clock=lambda: now[0], max_conversations=2, keep_unused=60)
+    rows = [(1, cipher.encrypt(json.dumps(SessionStarted().as_dict())))]
+    for sender in ("a", "b", "c"):
+        kept.events(sender, rows)
+    assert len(kept) == 2  # the least recently read, "a", dropped
+    now[0] = 61
+    kept.events("c", rows)
+    assert len(kept) == 1  # "b" unused for longer than a minute
+
+
+def test_another_server_s_rewrite_of_a_conversation_is_read_not_what_was_kept(domain, tracker_db):
+    """Two Rasa servers on one database: a turn undone on one and written again under the same row
+    id (SQLite reuses the highest id once it is deleted) must reach the other as written."""
+    one, other = OwnWordsTrackerStore(domain, db=tracker_db), OwnWordsTrackerStore(domain, db=tracker_db)
+    asyncio.run(one.save(conversation("session-1")))
+    assert asyncio.run(one.retrieve("session-1")).latest_message.text == WORDS  # now kept by `one`
+    with sqlite3.connect(tracker_db) as connection:
+        last = connection.execute("SELECT max(id) FROM events").fetchone()[0]
+        connection.execute("DELETE FROM events WHERE id >= ?", (last - 1,))  # the words and the slot
+    tracker = asyncio.run(other.retrieve("session-1"))
+    tracker.update(UserUttered("the retry's words", {"name": "inform", "confidence": 1.0}))
+    asyncio.run(other.save(tracker))
+    with sqlite3.connect(tracker_db) as connection:
+        assert connection.execute("SELECT max(id) FROM events").fetchone()[0] == last - 1  # the id again
+    back = asyncio.run(one.retrieve("session-1"))
+    assert back.latest_message.text == "the retry's words" and back.get_slot("last_words") is None

@@ -4,6 +4,7 @@ Rasa's SQL tracker store, with two differences:
 - every event's data (which holds what the child typed, and the slots) is encrypted with the data
   key, like the child's words in our tables; the columns Rasa queries by (sender, event type,
   timestamp, intent and action names) stay readable, and hold none of the child's words;
+- each turn decrypts only the events written since the last (bot/channel/decrypted_events.py);
 - a long conversation is carried on in a new Rasa session every so many events
   (bot/channel/tracker_compaction.py), so that Rasa, which replays them all on every message, stays quick;
 - a practice session's conversation (bot/dialogue/practice.py) is kept only in this process's memory: Rasa
@@ -21,6 +22,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
+from bot.channel.decrypted_events import DecryptedEvents
 from bot.channel.tracker_compaction import compaction
 from bot.config import load_settings
 from bot.dialogue import practice
@@ -33,6 +35,7 @@ class OwnWordsTrackerStore(SQLTrackerStore):
         self._practice = InMemoryTrackerStore(domain)
         settings = load_settings()
         self.cipher = Cipher(settings.data_key, settings.previous_data_keys)
+        self.decrypted = DecryptedEvents(self.cipher.decrypt)
         # the TRACKER_DB setting (endpoints.yml gives no `db`; a test may)
         super().__init__(domain=domain, **_connection({**kwargs, "db": kwargs.get("db") or settings.tracker_db}))
         if is_sqlite_file(str(self.engine.url)):
@@ -77,20 +80,24 @@ class OwnWordsTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         if practice.is_practice(sender_id):
             return await self._practice.retrieve(sender_id)
-        return await self._retrieve_decrypted(sender_id, everything=False)
+        with self.session_scope() as session:
+            rows = (self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+                    .with_entities(self.SQLEvent.id, self.SQLEvent.data).all())
+        events = self.decrypted.events(sender_id, [(row.id, row.data) for row in rows])
+        if not events or not self.domain:
+            self.decrypted.forget(sender_id)
+            return None
+        return DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
 
     async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
         if practice.is_practice(conversation_id):
             return await self._practice.retrieve_full_tracker(conversation_id)
-        return await self._retrieve_decrypted(conversation_id, everything=True)
-
-    async def _retrieve_decrypted(self, sender_id: Text, everything: bool) -> Optional[DialogueStateTracker]:
         with self.session_scope() as session:
-            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=everything).all()
+            rows = self._event_query(session, conversation_id, fetch_events_from_all_sessions=True).all()
             events = [json.loads(self.cipher.decrypt(row.data)) for row in rows]
         if not events or not self.domain:
             return None
-        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        return DialogueStateTracker.from_dict(conversation_id, events, self.domain.slots)
 
     async def keys(self) -> Iterable[Text]:
         return [*await super().keys(), *await self._practice.keys()]
