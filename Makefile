@@ -11,7 +11,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # `make run PYTHON310=/path/to/python3.10` chooses the interpreter (scripts/find-python310)
 export PYTHON310
 
-.PHONY: run run-scaled test check check-data check-code setup install env db model browser postgres redis validate pytest test-stories bench bench-quick audit lock clean
+.PHONY: run run-scaled test check check-data check-code setup install env db model browser postgres redis validate pytest test-stories bench bench-quick profile audit lock clean
 
 run: setup ## start the web app, the action server and the Rasa server; Ctrl-C stops them all
 	honcho start -f Procfile -e .env
@@ -95,6 +95,10 @@ test-stories: model ## the conversation test stories against the trained model
 
 bench: setup ## Own Words beside the stock Rasa assistant (about 12 minutes): docs/benchmarks.md
 	$(PY) -m benchmarks
+
+profile: setup ## where the Rasa server's work in a turn goes: py-spy under make bench's load (about 2 minutes)
+	$(PY) -m pip install -qq py-spy==0.3.14
+	$(PY) -m benchmarks.profile
 
 bench-quick: setup ## the same, small and quick (`make bench --quick` cannot be spelt so: make takes --quick as its own option)
 	$(PY) -m benchmarks --quick

@@ -109,6 +109,8 @@ def main(argv: List[str]) -> int:
                 started_turn = time.perf_counter()
                 chat.post(message=text)
                 report.hostile_message(what, time.perf_counter() - started_turn)
+            step("a change of wording alone, saved while the servers run: seconds until a new session shows it")
+            report.wording_live(ours.wording_live())
             report.memory(ours=ours.peak_memory(), stock=stock.peak_memory())
         finally:
             stock.stop()

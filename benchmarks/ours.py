@@ -1,6 +1,7 @@
-"""Own Words as `make run` starts it (honcho and the Procfile), with a database, key and free
-loopback ports of its own, and its chats: straight to the Rasa server's tablet channel, or through
-the web app's API as the tablet page sends them."""
+"""Own Words as `make run` starts it (honcho and the Procfile), from a copy of the project (whose
+wording the benchmark changes), with a database, key and free loopback ports of its own, and its
+chats: straight to the Rasa server's tablet channel, or through the web app's API as the tablet
+page sends them."""
 from __future__ import annotations
 
 import secrets
@@ -16,12 +17,14 @@ from bot.dialogue.sessions import start_session
 from bot.pack.prompt_pack import PromptPack
 from bot.store.accounts import Accounts
 from bot.store.repository import Store
-from tests.servers import launch, prepare
+from tests.servers import launch, prepare, project_copy
 
 USER = "bench"
 PROCESSES = {"Rasa server": "rasa run", "action server": "rasa_sdk", "web app": "bot web"}
 # The three houses ("good" first): its "What else goes in ...?" takes answer after answer.
 PLAN, OPENING = ["three_houses"], ("/start", '/choose{"choice":"good"}')
+# The introduction a 10-year-old is shown first, and the same said another way.
+INTRODUCTION = ("Hi! I'm a computer helper, not a person.", "Hiya! I'm a computer helper, and not a person.")
 
 
 class NotAnswered(RuntimeError):
@@ -68,6 +71,7 @@ class WebChat(RasaChat):
 
 class Ours:
     def __init__(self, home: Path):
+        self.root = project_copy(home, models=True)
         settings, env_file = prepare(home)
         self.store = Store(settings["DATABASE_URL"], settings["OWN_WORDS_DATA_KEY"],
                            chain_key=settings["OWN_WORDS_CHAIN_KEY"])
@@ -75,7 +79,7 @@ class Ours:
         self.token, _ = Accounts(self.store).new_token(USER, days=1)
         self.pack = PromptPack.load()
         self.started = time.perf_counter()
-        self.servers = launch(home, settings, env_file)
+        self.servers = launch(home, settings, env_file, self.root)
 
     def first_reply(self, timeout: float = 300) -> float:
         """Seconds from starting the processes to the first reply through the web app."""
@@ -108,6 +112,23 @@ class Ours:
                                 child_name="Ash", age=10, language="en", practitioner="Alex Bench", plan=PLAN,
                                 child_chooses=False)
         return RasaChat(self.servers.webhook, session.id, self.servers.settings["CHANNEL_TOKEN"]).open()
+
+    def wording_live(self, timeout: float = 60) -> float:
+        """Seconds from saving a change of wording in domain.yml to a new session being shown it."""
+        domain = self.root / "domain.yml"
+        text = domain.read_text(encoding="utf-8")
+        if INTRODUCTION[0] not in text:
+            raise RuntimeError(f"domain.yml has no {INTRODUCTION[0]!r} any more: update benchmarks/ours.py")
+        domain.write_text(text.replace(INTRODUCTION[0], INTRODUCTION[1], 1), encoding="utf-8")
+        saved = time.perf_counter()
+        while time.perf_counter() - saved < timeout:
+            session = start_session(self.store, self.pack, case_reference=f"BENCH-{uuid.uuid4().hex[:8]}",
+                                    child_name="Ash", age=10, language="en", practitioner="Alex Bench", plan=PLAN,
+                                    child_chooses=False)
+            chat = RasaChat(self.servers.webhook, session.id, self.servers.settings["CHANNEL_TOKEN"])
+            if any(INTRODUCTION[1] in (reply.get("text") or "") for reply in chat.post(payload=OPENING[0])):
+                return time.perf_counter() - saved
+        raise RuntimeError(f"the new wording was not shown within {timeout} s:\n{self.servers.log()[-3000:]}")
 
     def peak_memory(self) -> Dict[str, int]:
         return peaks_by_name(self.servers.process.pid, PROCESSES)

@@ -12,18 +12,21 @@ from typing import Dict, List, Optional
 from benchmarks.load import Load
 
 START, END = "<!-- benchmark figures: start -->", "<!-- benchmark figures: end -->"
-TARGETS = {
-    "rasa_p50": 1.3,  # p50 turn latency straight to Rasa, 1 session, at most this times the stock's
+TARGETS = {  # issue 23's, and earlier issues'
+    "rasa_p50": 1.2,  # p50 turn latency straight to Rasa, 1 session, at most this times the stock's
     "web_p50": 1.5,  # the same through the web app
-    "throughput_20": 0.8,  # throughput at 20 sessions at least this times the stock's
+    "throughput": 1.0,  # throughput at 10 and 20 sessions at least this times the stock's...
+    "throughput_floor": 0.8,  # ...or, if that proves impossible, this (docs/benchmarks.md says why)
     "long": 1.5,  # the last turns of a long session no slower than this times the early turns
     "export": 1.0,  # seconds, every format
-    "wording": 1.5,  # a wording-only retrain within this times the stock's
+    "training": 2.0,  # training from nothing within this times the stock's
+    "start_up": 1.2,  # start-up to the first reply within this times the stock's
     "hostile": 1.0,  # seconds to answer a message built to make a regular expression backtrack
 }
 TARGETS_IN_WORDS = {
-    "rasa_p50": "≤ 1.3 × stock", "web_p50": "≤ 1.5 × stock", "throughput_20": "≥ 0.8 × stock",
-    "long": "≤ 1.5 × early turns", "export": "< 1 s", "wording": "≤ 1.5 × stock", "hostile": "< 1 s",
+    "rasa_p50": "≤ 1.2 × stock", "web_p50": "≤ 1.5 × stock", "throughput": "≥ 1.0 × stock",
+    "long": "≤ 1.5 × early turns", "export": "< 1 s", "training": "≤ 2 × stock", "start_up": "≤ 1.2 × stock",
+    "hostile": "< 1 s",
 }
 
 
@@ -42,7 +45,11 @@ def _ms(seconds: float) -> str:
 
 def _verdict(key: str, value: float) -> str:
     limit = TARGETS[key]
-    met = value >= limit if key == "throughput_20" else value < limit if key in ("export", "hostile") else value <= limit
+    if key == "throughput":
+        floor = TARGETS["throughput_floor"]
+        met = "met" if value >= limit else f"floor {floor} met" if value >= floor else "MISSED"
+        return f"{TARGETS_IN_WORDS[key]} (floor {floor}): {met}"
+    met = value < limit if key in ("export", "hostile") else value <= limit
     return f"{TARGETS_IN_WORDS[key]}: {'met' if met else 'MISSED'}"
 
 
@@ -56,7 +63,11 @@ class Report:
         self.peaks: Dict[str, Dict[str, int]] = {}
         self.long: Optional[tuple] = None
         self.hostile: Dict[str, float] = {}  # what the message is -> seconds to the answer
+        self.wording: Optional[float] = None  # seconds from saving a change of wording to a session showing it
         self.seconds = 0.0
+
+    def wording_live(self, seconds: float) -> None:
+        self.wording = seconds
 
     def hostile_message(self, what: str, seconds: float) -> None:
         self.hostile[what] = seconds
@@ -102,8 +113,7 @@ class Report:
                 f"| throughput (messages per second), {sessions} {plural} "
                 + "".join(f"| {load.throughput:.1f} " for load in (web, rasa, stock))
                 + f"| web {web.throughput / stock.throughput:.2f}, Rasa {rasa.throughput / stock.throughput:.2f} | "
-                + (f"Rasa {_verdict('throughput_20', rasa.throughput / stock.throughput)}; "
-                   f"web {_verdict('throughput_20', web.throughput / stock.throughput)}" if sessions == 20 else "")
+                + (f"Rasa {_verdict('throughput', rasa.throughput / stock.throughput)}" if sessions in (10, 20) else "")
                 + " |")
         for sessions, scaled in sorted(self.loads["scaled"].items()):
             one = self.loads["rasa"][sessions]
@@ -120,8 +130,9 @@ class Report:
                         f"turns {late_turn - window + 1}-{late_turn} | | {_ms(early)} / {_ms(late)} | | "
                         f"late / early: {late / early:.2f} | {_verdict('long', late / early)} |")
         stock_start = self.starts.get("stock")
+        start_ratio = self.starts.get("ours", 0) / stock_start
         rows.append(f"| start-up to the first reply (s) | {self.starts.get('ours', 0):.1f} (all processes) | "
-                    f"| {stock_start:.1f} | {self.starts.get('ours', 0) / stock_start:.2f} | |")
+                    f"| {stock_start:.1f} | {start_ratio:.2f} | {_verdict('start_up', start_ratio)} |")
         for name, peak in sorted(self.peaks.get("ours", {}).items()):
             stock_peak = self.peaks.get("stock", {}).get(name)
             rows.append(f"| peak resident memory, {name} (MB) | {peak / 1e6:.0f} | | "
@@ -129,10 +140,15 @@ class Report:
                         f"{f'{peak / stock_peak:.2f}' if stock_peak else ''} | |")
         for what, seconds in self.trainings.items():
             ours, stock = seconds.get("ours"), seconds.get("stock")
-            ratio = ours / stock if ours and stock else None
-            target = _verdict("wording", ratio) if ratio and "wording" in what else ""
-            rows.append(f"| training {what} (s) | {f'{ours:.0f}' if ours else 'not measured (--quick)'} | | "
-                        f"{stock:.0f} | {f'{ratio:.2f}' if ratio else ''} | {target} |")
+            ratio = ours / stock if ours is not None and stock else None
+            target = _verdict("training", ratio) if ratio is not None and "nothing" in what else ""
+            if "wording" in what and ours is not None:
+                target = "none needed: the wording is live" if ours < 1 else "MISSED: a change of wording retrained"
+            rows.append(f"| training {what} (s) | {'not measured (--quick)' if ours is None else f'{ours:.0f}'} | | "
+                        f"{stock:.0f} | {'' if ratio is None else f'{ratio:.2f}'} | {target} |")
+        if self.wording is not None:
+            rows.append(f"| a change of wording alone: from saving domain.yml to a new session shown it (s) | | "
+                        f"{self.wording:.1f} | | | no retraining, no restart: met |")
         for fmt, seconds in self.exports.items():
             rows.append(f"| export of {self.export_answers} answers, {fmt} (s) | {seconds:.2f} | | | | "
                         f"{_verdict('export', seconds)} |")

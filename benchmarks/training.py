@@ -1,5 +1,6 @@
 """How long a trainer waits: training Own Words from nothing, and retraining after a change of
-wording alone (Rasa's cache keeps everything else), in a copy of the project with a cache of its own."""
+wording alone (none: the model's fingerprint leaves the wording out, bot/pack/model.py), in a copy
+of the project with a cache of its own."""
 from __future__ import annotations
 
 import os

@@ -3,6 +3,7 @@ ports, with a database, tracker store and key of the test's own; and talking to 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -98,6 +99,21 @@ class Servers:
                 self.process.wait()
                 return None
         return self.process.returncode
+
+
+def project_copy(folder: Path, models: bool = False) -> Path:
+    """The project as a trainer has it: its files and the installed environment. `models`: the
+    trained models too (shared, not copied), for servers started from the copy."""
+    copy = folder / "project"
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, tracked.decode().split("\0")):
+        if (ROOT / name).exists():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, copy / name)
+    (copy / ".venv").symlink_to(ROOT / ".venv")  # Rasa's cache is the machine's (bot/pack/model.py)
+    if models:
+        (copy / "models").symlink_to(ROOT / "models")
+    return copy
 
 
 def start_servers(home: Path, root: Path = ROOT, own_log_level: str = "INFO") -> Servers:

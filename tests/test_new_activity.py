@@ -18,7 +18,7 @@ import pytest
 import requests
 import yaml
 
-from tests.servers import ROOT, Chat, start_servers
+from tests.servers import Chat, project_copy, start_servers
 
 pytestmark = pytest.mark.servers
 
@@ -37,18 +37,6 @@ QUESTIONS = {
 }
 INTRO = "Now let's think about a good day."
 PASSWORD = "correct horse battery staple"
-
-
-def project_copy(folder: Path) -> Path:
-    """The project as a trainer has it: its files and the installed environment."""
-    copy = folder / "project"
-    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
-    for name in filter(None, tracked.decode().split("\0")):
-        if (ROOT / name).exists():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, copy / name)
-    (copy / ".venv").symlink_to(ROOT / ".venv")  # Rasa's cache is the machine's (bot/pack/model.py)
-    return copy
 
 
 def wordings(bands: dict) -> list:
@@ -147,7 +135,7 @@ def prepare(folder: Path) -> Prepared:
     # Adding an activity retrains the NLU model (its new action names enter Rasa's NLU data). What
     # this test proves is that YAML alone carries the activity from question to export, not the
     # model's accuracy (tests/test_nlu_eval.py measures that on the real config), so the copy trains
-    # the classifier and TED for fewer epochs, on one CPU (the other tests have the other), to keep
+    # the classifier for fewer epochs, on one CPU (the other tests have the other), to keep
     # `make test` short (the activity runs by its rules). The answers typed below are not plain
     # words, so they are answers whatever the model says.
     config = project / "config.yml"

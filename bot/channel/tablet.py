@@ -53,6 +53,7 @@ from sanic.response import HTTPResponse
 
 from bot import logs
 from bot.channel import (
+    action_call,
     action_response_check,
     atomic_turn,
     choice_order,
@@ -116,8 +117,9 @@ class TabletInput(InputChannel):
     ) -> Blueprint:
         expected = channel_auth.expected_header(self.settings)  # no secret: the server does not start
         # Loaded now, in the NLU's thread, and tried once: a missing or altered sentence model or
-        # classifier stops the server with the reason, and the first child to type does not wait.
-        _NLU.submit(self._load_classifier).result()
+        # classifier, or a word list with a mistake, stops the server with the reason, and the
+        # first child to type does not wait (the word list took half a second to load).
+        _NLU.submit(self._load_judges).result()
         webhook = Blueprint("tablet_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -157,15 +159,16 @@ class TabletInput(InputChannel):
             self._lexicon = Lexicon.load()
         return self._lexicon
 
-    def _load_classifier(self) -> None:
-        """The classifier for the data the server started with: kept, like Rasa's model, until a
-        restart (a retrain while it runs neither breaks nor changes it)."""
+    def _load_judges(self) -> None:
+        """The classifier for the data the server started with, and the word list: kept, like
+        Rasa's model, until a restart (a retrain while it runs neither breaks nor changes it)."""
         self._classifier = classifier.load()
         self._classifier.judge("hello")  # loads and checks the sentence model, warms TensorFlow
+        self._lexicon = Lexicon.load()
 
     def classifier(self) -> classifier.MeaningClassifier:
         if self._classifier is None:
-            self._load_classifier()
+            self._load_judges()
         return self._classifier
 
     @property
@@ -314,6 +317,7 @@ interpolation.install()  # the child's words quoted back exactly (bot/channel/in
 logs.configure()
 atomic_turn.install()  # a failed call to the action server undoes the turn (bot/channel/atomic_turn.py)
 action_response_check.install()  # the same check of the action server's replies, made quicker
+action_call.install()  # the domain sent to the action server without the wording it never reads
 tracker_store_errors.install()  # a database that does not answer fails the turn (bot/channel/tracker_store_errors.py)
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.store import models
 
@@ -70,8 +70,9 @@ class Chain:
         position = last.position + 1 if last else 1
         mac = self._mac(last.mac if last else "", kind, content)
         db.add(models.ChainLink(session_id=session_id, position=position, kind=kind, row_id=row_id, mac=mac))
-        session = db.get(models.Session, session_id)
-        session.chain_head = self._head(position, mac)
+        # an UPDATE, not the session loaded for one column: this runs for every turn and answer
+        db.execute(update(models.Session).where(models.Session.id == session_id)
+                   .values(chain_head=self._head(position, mac)))
 
     # checking ---------------------------------------------------------------------------------
 
