@@ -58,6 +58,7 @@ from bot.channel import (
     atomic_turn,
     choice_order,
     interpolation,
+    model_loading,
     session_lock,
     tracker_store_errors,
 )
@@ -318,6 +319,7 @@ logs.configure()
 atomic_turn.install()  # a failed call to the action server undoes the turn (bot/channel/atomic_turn.py)
 action_response_check.install()  # the same check of the action server's replies, made quicker
 action_call.install()  # the domain sent to the action server without the wording it never reads
+model_loading.install()  # the model loaded for prediction without Rasa's training step first
 tracker_store_errors.install()  # a database that does not answer fails the turn (bot/channel/tracker_store_errors.py)
 
 

@@ -134,9 +134,12 @@ def left_out_note(left_out: int) -> str:
 
 @lru_cache(maxsize=2)
 def _loaded(model_path: str):
-    """Loading a model takes most of a minute: the measurements share one."""
+    """Loading a model takes a while: the measurements share one (loaded as the Rasa server loads it)."""
     from rasa.core.agent import Agent
 
+    from bot.channel import model_loading
+
+    model_loading.install()
     return Agent.load(model_path)
 
 
