@@ -84,8 +84,9 @@ def lines_for(controls, with_text=False, without=frozenset()):
 header = '''version: "3.1"
 # A whole session in the default order, with answers, choices, a skip, an "I don't know", and
 # requests for help, a repeat, a break and the practitioner: the dialogue as a whole. The rules
-# decide every turn (config.yml); training checks them against this story and stops if they do not
-# give it. Each activity's own file holds the rules that start, finish and stop it.
+# decide every turn (config.yml): training stops on a rule that contradicts this story, and the
+# conversation tests (tests/stories/, written by the same script) check a whole session step by
+# step. Each activity's own file holds the rules that start, finish and stop it.
 stories:
   - story: a session in the default order
     steps:

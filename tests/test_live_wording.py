@@ -1,7 +1,9 @@
-"""Wording said as domain.yml holds it now (bot/channel/live_wording.py), on a copy of the real
-domain with Rasa's own domain loader and response rendering; and the model's fingerprint, which a
-change of wording alone leaves as it is (bot/pack/model.py). `make bench` measures the same
-through the running servers: from saving the file to a session showing the new words."""
+"""Wording said as domain.yml holds it now (bot/channel/live_wording.py), made as `rasa run` makes
+it (from endpoints.yml's `nlg:`, before any model, which Rasa's Agent then hands its responses:
+rasa/core/agent.py, `load_model`), on a copy of the real domain, with Rasa's own domain loader and
+response rendering; and the model's fingerprint, which a change of wording alone leaves as it is
+(bot/pack/model.py). `make bench` measures the same through the running servers: from saving the
+file to a session showing the new words."""
 from __future__ import annotations
 
 import asyncio
@@ -10,29 +12,42 @@ import os
 import shutil
 
 import pytest
+import yaml
+from rasa.core.nlg import NaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import read_endpoint_config
 
 from bot.channel import live_wording
-from bot.channel.live_wording import LiveWording
 from bot.pack.model import fingerprint
 from tests.conftest import ROOT
 
 OLD = "Hi! I'm a computer helper, not a person."
 NEW = "Hiya! I'm a computer helper, I'm not a person."
+LEADING = "Hiya! You like football, don't you?"  # a leading question: the prompt lint's finding
 
 
 @pytest.fixture
-def wording(tmp_path, monkeypatch):
+def source(tmp_path, monkeypatch):
     monkeypatch.setattr(live_wording, "LOOK_EVERY_SECONDS", 0)  # the servers look once a second
-    source = tmp_path / "domain.yml"
-    shutil.copy(ROOT / "domain.yml", source)
-    domain = Domain.load(str(source))
-    return source, domain, LiveWording(domain=domain, source=source)
+    monkeypatch.setattr(live_wording, "WORDING_FILE", tmp_path / "domain.yml")
+    monkeypatch.setenv("ACTION_PORT", "5055")  # endpoints.yml is read whole, as Rasa reads it
+    monkeypatch.setenv("ACTION_TOKEN", "not used here")
+    monkeypatch.setattr(logging.getLogger("bot"), "propagate", True)  # bot/logs.py may have given it a handler of its own
+    shutil.copy(ROOT / "domain.yml", tmp_path / "domain.yml")
+    return tmp_path / "domain.yml"
 
 
-def said(nlg: LiveWording, domain: Domain, name: str = "utter_introduction") -> str:
+def started(trained: Domain) -> NaturalLanguageGenerator:
+    """What `rasa run` does: the generator from endpoints.yml, then a model's responses handed over."""
+    nlg = NaturalLanguageGenerator.create(read_endpoint_config(str(ROOT / "endpoints.yml"), "nlg"), None)
+    assert isinstance(nlg, live_wording.LiveWording)
+    nlg.responses = trained.responses  # rasa/core/agent.py, Agent.load_model
+    return nlg
+
+
+def said(nlg, domain: Domain, name: str = "utter_introduction") -> str:
     tracker = DialogueStateTracker.from_events("s", [SlotSet("age_band", "age_8_11"), SlotSet("practitioner_name", "Sam")],
                                                slots=domain.slots)
     return asyncio.run(nlg.generate(name, tracker, "tablet"))["text"]
@@ -44,30 +59,43 @@ def saved(source, text: str) -> None:
     os.utime(source, ns=(stamp + 2_000_000_000, stamp + 2_000_000_000))  # a later save, whatever the clock's grain
 
 
-def test_a_change_of_wording_is_said_next_without_a_new_model(wording):
-    source, domain, nlg = wording
-    assert said(nlg, domain).startswith(OLD)
+def test_a_change_of_wording_is_said_next_without_a_new_model(source):
+    trained = Domain.load(str(source))
+    nlg = started(trained)
+    assert said(nlg, trained).startswith(OLD)
     saved(source, source.read_text(encoding="utf-8").replace(OLD, NEW, 1))
-    assert said(nlg, domain).startswith(NEW)
-    assert said(nlg, domain).endswith("Sam is the person who is listening to you.")  # slots still filled
+    assert said(nlg, trained).startswith(NEW)
+    assert said(nlg, trained).endswith("Sam is the person who is listening to you.")  # slots still filled
 
 
-def test_a_file_that_does_not_load_changes_nothing(wording, caplog, monkeypatch):
-    monkeypatch.setattr(logging.getLogger("bot"), "propagate", True)  # bot/logs.py may have given it a handler of its own
+def test_a_server_started_after_a_change_of_wording_says_the_new_wording(source):
+    trained = Domain.load(str(source))  # the model was trained with the old wording
+    saved(source, source.read_text(encoding="utf-8").replace(OLD, NEW, 1))
+    assert said(started(trained), trained).startswith(NEW)
+
+
+def test_wording_that_does_not_load_or_fails_the_lint_changes_nothing(source, caplog):
     caplog.set_level(logging.ERROR, logger="bot.channel.live_wording")
-    source, domain, nlg = wording
+    trained = Domain.load(str(source))
+    nlg = started(trained)
     saved(source, source.read_text(encoding="utf-8").replace(OLD, NEW, 1) + "\nresponses: [unclosed\n")
-    assert said(nlg, domain).startswith(OLD)
+    assert said(nlg, trained).startswith(OLD)
     assert "did not load, so the wording before it is kept" in caplog.text
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    domain["responses"]["utter_introduction"][0]["text"] = LEADING  # the 4-7 wording
+    saved(source, yaml.safe_dump(domain, allow_unicode=True, sort_keys=False))
+    assert said(nlg, trained).startswith(OLD)
+    assert "findings of the prompt lint" in caplog.text
 
 
-def test_a_response_the_file_lost_keeps_its_trained_wording(wording):
-    source, domain, nlg = wording
+def test_a_response_the_file_lost_keeps_its_trained_wording(source):
+    trained = Domain.load(str(source))
+    nlg = started(trained)
     text = source.read_text(encoding="utf-8")
     start = text.index("  utter_introduction:\n")
     end = text.index("\n  utter_", start + 1)
     saved(source, text[:start] + text[end + 1:])
-    assert said(nlg, domain).startswith(OLD)
+    assert said(nlg, trained).startswith(OLD)
 
 
 def test_the_model_s_fingerprint_leaves_the_wording_out(tmp_path):

@@ -173,3 +173,18 @@ def test_another_server_s_rewrite_of_a_conversation_is_read_not_what_was_kept(do
         assert connection.execute("SELECT max(id) FROM events").fetchone()[0] == last - 1  # the id again
     back = asyncio.run(one.retrieve("session-1"))
     assert back.latest_message.text == "the retry's words" and back.get_slot("last_words") is None
+
+
+def test_what_is_kept_is_swept_away_with_no_message_to_ask(data_key):
+    """The decrypted words of a conversation nobody writes to again leave the server's memory."""
+    cipher = Cipher(data_key)
+    kept = DecryptedEvents(cipher.decrypt, keep_unused=0.2)
+    rows = [(1, cipher.encrypt(json.dumps(UserUttered(WORDS, {"name": "inform", "confidence": 1.0}).as_dict())))]
+
+    async def a_turn_then_nothing():
+        kept.events("s", rows)
+        assert len(kept) == 1
+        await asyncio.sleep(0.5)
+        return len(kept)
+
+    assert asyncio.run(a_turn_then_nothing()) == 0

@@ -9,10 +9,14 @@ very same ciphertext. Encryption uses a fresh nonce each time, so a row written 
 undone and retried, on this server or another, a key rotated, a session erased and begun again)
 never matches and is read afresh. Nothing is written through here.
 
-What is kept is held in this process's memory only, for the conversations used most recently, and
-dropped after a while unused, or when the database has no events for the conversation (erased)."""
+What is kept is the child's words in the clear, in this process's memory only: for the
+conversations used most recently, each dropped five minutes after its last message (a sweep runs
+on the event loop while anything is kept, so an idle server keeps nothing), and at once when the
+database has no events for it (erased). A session erased in the web app is gone from here within
+those five minutes at most."""
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections import OrderedDict
@@ -22,8 +26,9 @@ from rasa.shared.core.events import Event
 
 # Conversations kept: more than the sessions one Rasa server has running at once.
 MAX_CONVERSATIONS = 500
-# A conversation not read for this long is dropped (a child's break is usually shorter).
-KEEP_UNUSED_SECONDS = 30 * 60
+# A conversation not read for this long is dropped: a child's next answer usually comes sooner,
+# and after a longer pause the next turn reads its events afresh (a few milliseconds).
+KEEP_UNUSED_SECONDS = 5 * 60
 
 Row = Tuple[int, str]  # a stored event's id and its ciphertext (Fernet: fresh each time)
 
@@ -35,6 +40,7 @@ class DecryptedEvents:
         self._max, self._keep_unused = max_conversations, keep_unused
         # sender id -> (last read, {row id: (ciphertext, event)}), least recently read first
         self._kept: "OrderedDict[str, Tuple[float, Dict[int, Tuple[str, Event]]]]" = OrderedDict()
+        self._sweep: Optional[Tuple[asyncio.AbstractEventLoop, asyncio.TimerHandle]] = None
 
     def events(self, sender_id: str, rows: Sequence[Row]) -> List[Event]:
         """The events the rows hold, in the rows' order: those read before taken from memory."""
@@ -58,7 +64,25 @@ class DecryptedEvents:
             self._kept[sender_id] = (now, read)
             while len(self._kept) > self._max:
                 self._kept.popitem(last=False)
+            self._sweep_later()
         return events
+
+    def _sweep_later(self) -> None:
+        """Drop what has gone unused once it is due, even if no message comes to ask."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # called outside an event loop (a script): swept at the next read
+            return
+        if self._sweep is not None and self._sweep[0] is loop:
+            return
+
+        def sweep() -> None:
+            self._sweep = None
+            self._drop_unused(self._clock())
+            if self._kept:
+                self._sweep_later()
+
+        self._sweep = (loop, loop.call_later(self._keep_unused / 2, sweep))
 
     def forget(self, sender_id: str) -> None:
         self._kept.pop(sender_id, None)

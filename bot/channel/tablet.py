@@ -108,7 +108,7 @@ class TabletInput(InputChannel):
         self._settings: Optional[Settings] = None
         self._lexicon: Optional[Lexicon] = None
         self._classifier: Optional[classifier.MeaningClassifier] = None
-        self._buttons: Tuple[Any, FrozenSet[str]] = (None, frozenset())  # (domain, its button intents)
+        self._buttons: Tuple[Any, FrozenSet[str]] = (None, frozenset())  # (the responses, their button intents)
         self._drawing_asks: Optional[FrozenSet[str]] = None
         self._lock_engine: Any = False  # not yet looked at (None: no lock across processes needed)
         self._locks: "weakref.WeakValueDictionary[str, asyncio.Lock]" = weakref.WeakValueDictionary()
@@ -135,7 +135,7 @@ class TabletInput(InputChannel):
             if agent is None or not agent.is_ready():
                 return _error(503, "not_ready", "the assistant is still starting; try again shortly")
             try:
-                incoming = parse_incoming(_json_body(request), self._button_intents(agent.domain))
+                incoming = parse_incoming(_json_body(request), self._button_intents(agent))
             except BadRequest as error:
                 return _error(400, error.code, error.message)
             return await self._handle(agent, incoming, on_new_message)
@@ -185,10 +185,12 @@ class TabletInput(InputChannel):
             self._drawing_asks = PromptPack.load().drawing_asks()
         return self._drawing_asks
 
-    def _button_intents(self, domain) -> FrozenSet[str]:
-        """The intents a button may carry (bot/channel/incoming.py), worked out once for each domain loaded."""
-        if self._buttons[0] is not domain:
-            self._buttons = (domain, button_intents(domain.responses, domain.intents, DEFAULT_INTENTS))
+    def _button_intents(self, agent) -> FrozenSet[str]:
+        """The intents a button may carry (bot/channel/incoming.py), worked out once for each
+        wording said (the buttons are in the wording: bot/channel/live_wording.py)."""
+        responses = _responses(agent)
+        if self._buttons[0] is not responses:
+            self._buttons = (responses, button_intents(responses, agent.domain.intents, DEFAULT_INTENTS))
         return self._buttons[1]
 
     async def _handle(self, agent, incoming: Incoming, on_new_message) -> HTTPResponse:
@@ -385,9 +387,15 @@ def _parse(agent, sender_id: str, text: str, target: str) -> Dict[Text, Any]:
     return parse_data
 
 
+def _responses(agent) -> Dict[str, Any]:
+    """The responses as they are said now: the live wording's (bot/channel/live_wording.py), or
+    the model's where Rasa renders them itself."""
+    return getattr(agent.nlg, "responses", None) or agent.domain.responses
+
+
 def _say(agent, response_name: str) -> List[Dict[str, Any]]:
     """A response's default wording from domain.yml, for messages sent without a conversation."""
-    variations = agent.domain.responses.get(response_name, [])
+    variations = _responses(agent).get(response_name, [])
     default = next((v for v in variations if not v.get("condition")), None)
     return [{"text": default["text"]}] if default else []
 

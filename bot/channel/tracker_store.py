@@ -4,7 +4,9 @@ Rasa's SQL tracker store, with two differences:
 - every event's data (which holds what the child typed, and the slots) is encrypted with the data
   key, like the child's words in our tables; the columns Rasa queries by (sender, event type,
   timestamp, intent and action names) stay readable, and hold none of the child's words;
-- each turn decrypts only the events written since the last (bot/channel/decrypted_events.py);
+- each turn decrypts only the events written since the last (bot/channel/decrypted_events.py),
+  and reads and writes them with SQLAlchemy's Core, not its ORM (a third of the cost of a turn in
+  the Rasa server was SQLAlchemy's, docs/benchmarks.md); the queries are Rasa's own;
 - a long conversation is carried on in a new Rasa session every so many events
   (bot/channel/tracker_compaction.py), so that Rasa, which replays them all on every message, stays quick;
 - a practice session's conversation (bot/dialogue/practice.py) is kept only in this process's memory: Rasa
@@ -12,13 +14,16 @@ Rasa's SQL tracker store, with two differences:
 """
 from __future__ import annotations
 
+import itertools
 import json
-from typing import Any, Iterable, Optional, Text
+from typing import Any, Dict, Iterable, Optional, Text
 
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
@@ -63,26 +68,44 @@ class OwnWordsTrackerStore(SQLTrackerStore):
             await self._practice.save(tracker)
             return
         await self.stream_events(tracker)
-        with self.session_scope() as session:
+        events = self.SQLEvent.__table__
+        with self.engine.begin() as connection:
             # the tracker holds the events since its Rasa session began, as they were loaded
-            for event in [*self._additional_events(session, tracker), *compaction(tracker, len(tracker.events))]:
-                data = event.as_dict()
-                session.add(self.SQLEvent(
-                    sender_id=tracker.sender_id,
-                    type_name=event.type_name,
-                    timestamp=data.get("timestamp"),
-                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                    action_name=data.get("name"),
-                    data=self.cipher.encrypt(json.dumps(data)),
-                ))
-            session.commit()
+            stored = connection.execute(
+                select(func.count()).select_from(events).where(self._in_latest_session(tracker.sender_id))
+            ).scalar_one()
+            new = [*itertools.islice(tracker.events, stored, None), *compaction(tracker, len(tracker.events))]
+            if new:
+                connection.execute(insert(events), [self._row(tracker.sender_id, event) for event in new])
+
+    def _row(self, sender_id: Text, event: Event) -> Dict[str, Any]:
+        data = event.as_dict()
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": self.cipher.encrypt(json.dumps(data)),
+        }
+
+    def _in_latest_session(self, sender_id: Text):
+        """Rasa's condition for the events of a conversation's latest session (`_event_query`):
+        those at or after its last `session_started`, or all if it has none."""
+        events = self.SQLEvent.__table__
+        session_start = (select(func.max(events.c.timestamp))
+                         .where(events.c.sender_id == sender_id, events.c.type_name == SessionStarted.type_name)
+                         .scalar_subquery())
+        return and_(events.c.sender_id == sender_id,
+                    or_(events.c.timestamp >= session_start, session_start.is_(None)))
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         if practice.is_practice(sender_id):
             return await self._practice.retrieve(sender_id)
-        with self.session_scope() as session:
-            rows = (self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
-                    .with_entities(self.SQLEvent.id, self.SQLEvent.data).all())
+        table = self.SQLEvent.__table__
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(table.c.id, table.c.data).where(self._in_latest_session(sender_id))
+                                      .order_by(table.c.id)).all()
         events = self.decrypted.events(sender_id, [(row.id, row.data) for row in rows])
         if not events or not self.domain:
             self.decrypted.forget(sender_id)

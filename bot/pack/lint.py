@@ -46,7 +46,13 @@ class Finding:
 
 def lint_project(root: Path) -> List[Finding]:
     """The findings in the project's domain.yml and bot/web/wording.yml, by its prompt_lint.yml."""
-    return lint(_load(root / DOMAIN_FILE), _load(root / WORDING_FILE), Rules.load(root / RULES_FILE))
+    return lint_domain(_load(root / DOMAIN_FILE), root)
+
+
+def lint_domain(domain: Dict[str, Any], root: Path) -> List[Finding]:
+    """The findings in a domain, with the project's page wording and prompt_lint.yml (the wording
+    the Rasa server is about to say: bot/channel/live_wording.py)."""
+    return lint(domain, _load(root / WORDING_FILE), Rules.load(root / RULES_FILE))
 
 
 def lint(domain: Dict[str, Any], wording: Optional[Dict[str, Any]], rules: Rules) -> List[Finding]:
