@@ -30,5 +30,5 @@ def test_the_call_is_rasas_own_without_the_responses(monkeypatch):
                                                                         rasa.__version__)
     # made once a domain, and again for a new one (a model loaded while the server runs)
     assert action._action_call_format(tracker, domain)["domain"] is call["domain"]
-    other = Domain.load(str(ROOT / "domain.yml"))
+    other = Domain.from_dict(everything)
     assert action._action_call_format(tracker, other)["domain"] is not call["domain"]

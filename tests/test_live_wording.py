@@ -28,6 +28,12 @@ NEW = "Hiya! I'm a computer helper, I'm not a person."
 LEADING = "Hiya! You like football, don't you?"  # a leading question: the prompt lint's finding
 
 
+@pytest.fixture(scope="module")
+def trained() -> Domain:
+    """The domain a model was trained with: the project's, as it is."""
+    return Domain.load(str(ROOT / "domain.yml"))
+
+
 @pytest.fixture
 def source(tmp_path, monkeypatch):
     monkeypatch.setattr(live_wording, "LOOK_EVERY_SECONDS", 0)  # the servers look once a second
@@ -59,8 +65,7 @@ def saved(source, text: str) -> None:
     os.utime(source, ns=(stamp + 2_000_000_000, stamp + 2_000_000_000))  # a later save, whatever the clock's grain
 
 
-def test_a_change_of_wording_is_said_next_without_a_new_model(source):
-    trained = Domain.load(str(source))
+def test_a_change_of_wording_is_said_next_without_a_new_model(source, trained):
     nlg = started(trained)
     assert said(nlg, trained).startswith(OLD)
     saved(source, source.read_text(encoding="utf-8").replace(OLD, NEW, 1))
@@ -68,15 +73,14 @@ def test_a_change_of_wording_is_said_next_without_a_new_model(source):
     assert said(nlg, trained).endswith("Sam is the person who is listening to you.")  # slots still filled
 
 
-def test_a_server_started_after_a_change_of_wording_says_the_new_wording(source):
-    trained = Domain.load(str(source))  # the model was trained with the old wording
+def test_a_server_started_after_a_change_of_wording_says_the_new_wording(source, trained):
+    # the model was trained with the old wording
     saved(source, source.read_text(encoding="utf-8").replace(OLD, NEW, 1))
     assert said(started(trained), trained).startswith(NEW)
 
 
-def test_wording_that_does_not_load_or_fails_the_lint_changes_nothing(source, caplog):
+def test_wording_that_does_not_load_or_fails_the_lint_changes_nothing(source, trained, caplog):
     caplog.set_level(logging.ERROR, logger="bot.channel.live_wording")
-    trained = Domain.load(str(source))
     nlg = started(trained)
     saved(source, source.read_text(encoding="utf-8").replace(OLD, NEW, 1) + "\nresponses: [unclosed\n")
     assert said(nlg, trained).startswith(OLD)
@@ -88,8 +92,7 @@ def test_wording_that_does_not_load_or_fails_the_lint_changes_nothing(source, ca
     assert "findings of the prompt lint" in caplog.text
 
 
-def test_a_response_the_file_lost_keeps_its_trained_wording(source):
-    trained = Domain.load(str(source))
+def test_a_response_the_file_lost_keeps_its_trained_wording(source, trained):
     nlg = started(trained)
     text = source.read_text(encoding="utf-8")
     start = text.index("  utter_introduction:\n")

@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 LOOK_EVERY_SECONDS = 1.0
 WORDING_FILE = PROJECT_ROOT / "domain.yml"
 Responses = Dict[Text, List[Dict[Text, Any]]]
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's: ten times quicker, same result
 
 
 class LiveWording(TemplatedNaturalLanguageGenerator):
@@ -83,7 +84,7 @@ class LiveWording(TemplatedNaturalLanguageGenerator):
         try:
             text = self._source.read_text(encoding="utf-8")
             responses = Domain.from_yaml(text, str(self._source)).responses
-            findings = lint_domain(yaml.safe_load(text), PROJECT_ROOT)
+            findings = lint_domain(yaml.load(text, Loader=_SAFE_LOADER), PROJECT_ROOT)
         except Exception as error:  # any mistake in the file: keep saying what was said before
             logger.error("the wording in %s did not load, so the wording before it is kept: %s", self._source, error)
             return
