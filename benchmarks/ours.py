@@ -108,10 +108,13 @@ class Ours:
         return WebChat(self.servers.web_url, self.token, self._web_session()).open()
 
     def rasa_chat(self, _number: int = 0) -> RasaChat:
+        return self._new_rasa_chat().open()
+
+    def _new_rasa_chat(self) -> RasaChat:
         session = start_session(self.store, self.pack, case_reference=f"BENCH-{uuid.uuid4().hex[:8]}",
                                 child_name="Ash", age=10, language="en", practitioner="Alex Bench", plan=PLAN,
                                 child_chooses=False)
-        return RasaChat(self.servers.webhook, session.id, self.servers.settings["CHANNEL_TOKEN"]).open()
+        return RasaChat(self.servers.webhook, session.id, self.servers.settings["CHANNEL_TOKEN"])
 
     def wording_live(self, timeout: float = 60) -> float:
         """Seconds from saving a change of wording in domain.yml to a new session being shown it."""
@@ -122,11 +125,8 @@ class Ours:
         domain.write_text(text.replace(INTRODUCTION[0], INTRODUCTION[1], 1), encoding="utf-8")
         saved = time.perf_counter()
         while time.perf_counter() - saved < timeout:
-            session = start_session(self.store, self.pack, case_reference=f"BENCH-{uuid.uuid4().hex[:8]}",
-                                    child_name="Ash", age=10, language="en", practitioner="Alex Bench", plan=PLAN,
-                                    child_chooses=False)
-            chat = RasaChat(self.servers.webhook, session.id, self.servers.settings["CHANNEL_TOKEN"])
-            if any(INTRODUCTION[1] in (reply.get("text") or "") for reply in chat.post(payload=OPENING[0])):
+            replies = self._new_rasa_chat().post(payload=OPENING[0])
+            if any(INTRODUCTION[1] in (reply.get("text") or "") for reply in replies):
                 return time.perf_counter() - saved
         raise RuntimeError(f"the new wording was not shown within {timeout} s:\n{self.servers.log()[-3000:]}")
 

@@ -31,12 +31,18 @@ def peak_resident_bytes(pid: int) -> int:
     raise RuntimeError(f"no VmHWM for process {pid}")
 
 
-def peaks_by_name(root_pid: int, names: Dict[str, str]) -> Dict[str, int]:
-    """{name: peak resident bytes} for each descendant whose command line holds names[name]."""
-    peaks = {}
+def pids_by_name(root_pid: int, names: Dict[str, str]) -> Dict[str, List[int]]:
+    """{name: the descendants whose command line holds names[name]} (not the shells that start them)."""
+    found: Dict[str, List[int]] = {}
     for pid in descendants(root_pid):
         line = command_line(pid)
         for name, marker in names.items():
             if marker in line and "/bin/sh" not in line:
-                peaks[name] = max(peaks.get(name, 0), peak_resident_bytes(pid))
-    return peaks
+                found.setdefault(name, []).append(pid)
+    return found
+
+
+def peaks_by_name(root_pid: int, names: Dict[str, str]) -> Dict[str, int]:
+    """{name: peak resident bytes} for each descendant whose command line holds names[name]."""
+    return {name: max(peak_resident_bytes(pid) for pid in pids)
+            for name, pids in pids_by_name(root_pid, names).items()}

@@ -20,10 +20,10 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import List, Tuple
 
 from benchmarks.ours import PROCESSES, Ours
-from benchmarks.processes import command_line, descendants
+from benchmarks.processes import pids_by_name
 from bot.config import PROJECT_ROOT
 
 PY_SPY = Path(sys.executable).with_name("py-spy")
@@ -65,11 +65,7 @@ def main(argv: List[str]) -> int:
         ours = Ours(Path(folder))
         try:
             ours.first_reply()
-            pids: Dict[str, int] = {}
-            for pid in descendants(ours.servers.process.pid):
-                for name, marker in PROCESSES.items():
-                    if marker in command_line(pid) and "/bin/sh" not in command_line(pid):
-                        pids[name] = pid
+            pids = {name: found[-1] for name, found in pids_by_name(ours.servers.process.pid, PROCESSES).items()}
             chats = [ours.rasa_chat(number) for number in range(args.sessions)]
             raw = OUT / "rasa-server.txt"
             spy = subprocess.Popen([str(PY_SPY), "record", "--pid", str(pids["Rasa server"]), "--duration",

@@ -33,7 +33,7 @@ def fingerprint(root: Path = PROJECT_ROOT) -> str:
     change of wording alone needs no new model. Their names, and everything else, count."""
     from importlib.metadata import version
 
-    files = [path for path in training_files(root) if path.name != "domain.yml" or path.parent != root]
+    files = [path for path in training_files(root) if path != root / "domain.yml"]
     return content_hash(root, files, extra=f"rasa {version('rasa')}\0{_domain_without_wording(root)}")[:20]
 
 
